@@ -1,0 +1,51 @@
+# Every target installs what it needs, idempotently; a second run is quick.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE := node_modules/.bin/node
+NPM_STAMP := node_modules/.governor-installed
+DEBIAN_PACKAGES := git ca-certificates
+
+.PHONY: help deps debian-deps bins build lint test demo cluster-up cluster-down clean
+
+help:
+	@echo "make demo          local cluster + Git server + example repository (Ctrl-C to stop)"
+	@echo "make test          lint, build and run every test against a real control plane"
+	@echo "make lint          eslint and the TypeScript type-check"
+	@echo "make build         compile to dist/ (bin/governor runs it)"
+	@echo "make cluster-up    start a local cluster in the background (.governor/cluster/kubeconfig)"
+	@echo "make cluster-down  stop it"
+
+debian-deps:
+	@scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
+
+# npm ci only when the lock file changed since the last install.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-fund --no-audit
+	@touch $@
+
+deps: debian-deps $(NPM_STAMP)
+
+# kube-apiserver & co., etcd, kwok, kustomize, helm: built once per version into ~/.cache/governor.
+bins:
+	@test/cluster/bins/build.sh >/dev/null
+
+build: deps
+	npm run --silent build
+
+lint: deps
+	npm run --silent lint
+
+test: deps bins lint build
+	npm test
+
+demo: deps bins build
+	bin/governor demo
+
+cluster-up: deps bins
+	$(NODE) test/cluster/cli.ts up
+
+cluster-down: deps
+	$(NODE) test/cluster/cli.ts down
+
+clean:
+	rm -rf dist .governor

@@ -1,0 +1,24 @@
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.ts';
+
+/** Exit codes scripts can rely on: 0 success, 1 a reported failure/difference, 2 usage or internal error. */
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram({ out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,45 @@
+import { Command, Option } from 'commander';
+import { stringify } from 'yaml';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.ts';
+import { versionInfo } from '../version.ts';
+
+export interface CliIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** The `governor` command tree. Built per call so tests can run it in-process. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('governor')
+    .description('GitOps for Kubernetes: keeps every cluster converged on what Git says.')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run governor --help for usage)')
+    .exitOverride();
+
+  program
+    .command('version')
+    .description('print the version of the governor command')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
+    .action((opts: { output: string }) => {
+      const v = versionInfo();
+      if (opts.output === 'json') io.out(JSON.stringify(v, null, 2) + '\n');
+      else if (opts.output === 'yaml') io.out(stringify(v));
+      else io.out(`governor ${v.governor} (node ${v.node}, ${v.platform})\n`);
+    });
+
+  program
+    .command('demo')
+    .description('run a local Kubernetes control plane and Git server with an example platform repository, until Ctrl-C')
+    .option('--dir <dir>', 'working directory for the demo', '.governor/demo')
+    .option('--nodes <n>', 'number of kwok nodes', (v) => parseInt(v, 10), 3)
+    .action(async (opts: { dir: string; nodes: number }) => {
+      const { runDemo } = await import('./demo.ts');
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      await runDemo({ dir: opts.dir, nodes: opts.nodes, examples: join(packageRoot(), 'examples', 'demo-repo') }, io, stop.signal);
+    });
+
+  return program;
+}

@@ -1,0 +1,25 @@
+import type { TestContext } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { apiRequest, readClusterInfo, type ClusterInfo } from '../cluster/client.ts';
+import { LocalCluster } from '../cluster/cluster.ts';
+
+/**
+ * The shared cluster of this test run (started by the global setup), or, when a test file is
+ * run on its own, a cluster of its own that stops when the test ends.
+ */
+export async function testCluster(t: TestContext): Promise<ClusterInfo> {
+  const path = process.env.GOVERNOR_TEST_CLUSTER;
+  if (path) return readClusterInfo(path);
+  const cluster = await new LocalCluster().start();
+  t.after(() => cluster.stop());
+  return cluster.info();
+}
+
+/** A fresh namespace for one test, deleted when it ends. */
+export async function testNamespace(t: TestContext, info: ClusterInfo, prefix = 'test'): Promise<string> {
+  const name = `${prefix}-${randomBytes(4).toString('hex')}`;
+  const res = await apiRequest(info, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  if (res.status !== 201) throw new Error(`creating namespace ${name}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  t.after(() => apiRequest(info, 'DELETE', `/api/v1/namespaces/${name}`));
+  return name;
+}
