@@ -13,6 +13,8 @@ export interface Binaries {
   kubeScheduler: string;
   kubectl: string;
   kwok: string;
+  /** kwok's "fast" node and pod stages (a multi-document YAML of Stage objects). */
+  kwokStages: string;
   kustomize: string;
   helm: string;
 }
@@ -68,6 +70,7 @@ export async function ensureBinaries(): Promise<Binaries> {
     kubeScheduler: join(bin, `kube-scheduler-${k}`),
     kubectl: join(bin, `kubectl-${k}`),
     kwok: join(bin, `kwok-${v.KWOK_VERSION}`),
+    kwokStages: join(bin, `kwok-stages-${v.KWOK_VERSION}.yaml`),
     kustomize: join(bin, `kustomize-${v.KUSTOMIZE_VERSION}`),
     helm: join(bin, `helm-${v.HELM_VERSION}`),
   };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries, type Binaries } from './bins.ts';
 import { apiRequest, type ClusterInfo } from './client.ts';
-import { httpsRequest, waitFor } from './http.ts';
+import { FatalWaitError, httpsRequest, waitFor } from './http.ts';
 import { buildKubeConfig, kubeConfigYaml, type KubeConfigObject } from './kubeconfig.ts';
 import { createPki, type Pki } from './pki.ts';
 import { freePort } from './ports.ts';
@@ -205,6 +205,9 @@ export class LocalCluster {
             `--token-auth-file=${this.pki.tokenFile}`,
             '--authorization-mode=RBAC',
             '--allow-privileged=true',
+            // Since 1.37 the endpoint reconciler refuses loopback addresses; nothing here needs the
+            // `kubernetes` Service endpoints, since no Pod really runs.
+            '--endpoint-reconciler-type=none',
             ...(this.opts.auditLog
               ? [`--audit-policy-file=${join(d, 'audit-policy.yaml')}`, `--audit-log-path=${this.auditLogPath}`, '--audit-log-mode=blocking']
               : []),
@@ -221,7 +224,7 @@ export class LocalCluster {
             `--service-account-private-key-file=${this.pki.serviceAccountKey}`,
             `--root-ca-file=${join(d, 'pki', 'apiserver', 'apiserver.crt')}`,
             '--leader-elect=false',
-            '--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-route',
+            '--controllers=*,-nodeipam',
           ],
         ];
       case 'kube-scheduler':
@@ -240,7 +243,9 @@ export class LocalCluster {
           this.bins.kwok,
           [
             `--kubeconfig=${kubeconfig}`,
+            `--config=${this.bins.kwokStages}`,
             '--manage-all-nodes=false',
+            '--node-lease-duration-seconds=40',
             '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
             '--cidr=10.0.0.1/24',
             '--node-ip=10.0.0.1',
@@ -253,7 +258,7 @@ export class LocalCluster {
   private async waitReady(name: ComponentName, p: ManagedProcess): Promise<void> {
     const timeout = this.opts.readyTimeoutMs ?? 60_000;
     const alive = () => {
-      if (p.unexpectedExit) throw new Error(p.unexpectedExit);
+      if (p.unexpectedExit) throw new FatalWaitError(p.unexpectedExit);
     };
     const probe = async (url: string, opts: Parameters<typeof httpsRequest>[1] = {}) => {
       alive();

@@ -44,6 +44,9 @@ export function httpsRequest(
   });
 }
 
+/** Thrown from a waitFor check to stop waiting at once (the thing waited for cannot happen). */
+export class FatalWaitError extends Error {}
+
 /** Polls until check() resolves true, or fails with the last error after timeoutMs. */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -52,6 +55,7 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     try {
       if (await check()) return;
     } catch (err) {
+      if (err instanceof FatalWaitError) throw err;
       last = err;
     }
     if (Date.now() > deadline) {

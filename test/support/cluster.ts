@@ -2,6 +2,9 @@ import type { TestContext } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { apiRequest, readClusterInfo, type ClusterInfo } from '../cluster/client.ts';
 import { LocalCluster } from '../cluster/cluster.ts';
+import { KubeApi } from '../../src/kube/api.ts';
+import { KubeClient } from '../../src/kube/client.ts';
+import { connectionFrom, loadKubeConfig } from '../../src/kube/config.ts';
 
 /**
  * The shared cluster of this test run (started by the global setup), or, when a test file is
@@ -20,6 +23,14 @@ export async function testNamespace(t: TestContext, info: ClusterInfo, prefix = 
   const name = `${prefix}-${randomBytes(4).toString('hex')}`;
   const res = await apiRequest(info, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   if (res.status !== 201) throw new Error(`creating namespace ${name}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-  t.after(() => apiRequest(info, 'DELETE', `/api/v1/namespaces/${name}`));
+  // A cluster of the test's own may already be stopped when this runs; then the namespace is gone too.
+  t.after(() => apiRequest(info, 'DELETE', `/api/v1/namespaces/${name}`).catch(() => undefined));
   return name;
+}
+
+/** Governor's own Kubernetes API layer, connected to the test cluster as its admin. */
+export async function testKubeApi(t: TestContext, info: ClusterInfo): Promise<KubeApi> {
+  const client = new KubeClient(await connectionFrom(loadKubeConfig({ kubeconfig: info.kubeconfigPath })));
+  t.after(() => client.close());
+  return new KubeApi(client);
 }

@@ -56,4 +56,11 @@ install_tool() { # name module@version version [ldflags]
 install_tool kwok "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" "$KWOK_VERSION"
 install_tool kustomize "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" "$KUSTOMIZE_VERSION"
 install_tool helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" "$HELM_VERSION" "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+# kwok ships its node and pod lifecycles ("stages") as kustomize folders in its module.
+stages="$bin/kwok-stages-$KWOK_VERSION.yaml"
+if [ ! -s "$stages" ]; then
+  kwok_dir=$(cd "$here" && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | awk -F'"' '/"Dir"/{print $4}')
+  "$bin/kustomize-$KUSTOMIZE_VERSION" build "$kwok_dir/kustomize/stage/fast" > "$stages.tmp"
+  mv "$stages.tmp" "$stages"
+fi
 echo "$bin"
