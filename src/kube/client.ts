@@ -182,7 +182,7 @@ function readBody(res: IncomingMessage): Promise<string> {
 }
 
 function apiError(method: string, path: string, status: number, text: string): GovernorError {
-  let st: ApiStatus = {};
+  let st: ApiStatus;
   try {
     st = JSON.parse(text) as ApiStatus;
   } catch {

@@ -96,7 +96,8 @@ export async function kustomizeBuild(options: KustomizeOptions): Promise<string>
         const message = Buffer.concat(stderr)
           .toString('utf8')
           .replaceAll(`${options.root}/`, '')
-          .trim();
+          .trim()
+          .replace(/^Error: /, '');
         reject(failed(shownDir, message || `exited with ${signal ?? `code ${code}`}`, { exitCode: code }));
       });
     });

@@ -52,6 +52,7 @@ export function substituteString(
   variables: Readonly<Record<string, string>>,
   onMissing: (name: string) => string,
 ): string {
+  if (!text.includes('${')) return text;
   let out = '';
   let i = 0;
   while (i < text.length) {

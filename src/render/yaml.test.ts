@@ -115,3 +115,9 @@ test('JSON files parse too', () => {
   const [doc] = parseManifests('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}, "data": {"m": "0644"}}', 'j.json');
   assert.deepEqual(doc?.value, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j' }, data: { m: '0644' } });
 });
+
+test('an alias bomb is refused', () => {
+  const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
+  assert.throws(() => parseManifests(lines.join('\n'), 'bomb.yaml'), /bomb\.yaml:1:1: .*alias/i);
+});

@@ -76,7 +76,14 @@ export function parseManifests(text: string, file: string, options: { kustomize?
         }
       },
     });
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // The only failure left at this point is an alias bomb exceeding maxAliasCount.
+      const pos = lineCounter.linePos(doc.range[0]);
+      throw invalidYaml(file, pos.line, pos.col, (err as Error).message);
+    }
     if (value === null || value === undefined) return;
     const source = { file, document: i + 1, ...(options.kustomize ? { kustomize: true } : {}) };
     const items = listItems(value);
