@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.ts';
 import { versionInfo } from '../version.ts';
+import { registerController } from './controller.ts';
 
 export interface CliIO {
   out: (text: string) => void;
@@ -27,6 +28,8 @@ export function buildProgram(io: CliIO): Command {
       else if (opts.output === 'yaml') io.out(stringify(v));
       else io.out(`governor ${v.governor} (node ${v.node}, ${v.platform})\n`);
     });
+
+  registerController(program);
 
   program
     .command('demo')

@@ -78,6 +78,11 @@ export class RestMapper {
     }
   }
 
+  /** What discovery last said about a kind, without asking again (for synchronous callers). */
+  peek(apiVersion: string, kind: string): ResourceMapping | undefined {
+    return this.byKind.get(`${apiVersion}/${kind}`);
+  }
+
   async refresh(): Promise<void> {
     // Concurrent callers share one discovery round trip.
     this.loading ??= this.load().finally(() => (this.loading = undefined));

@@ -45,14 +45,54 @@ const obj = (extra: Partial<KubeObject> = {}, annotations?: Record<string, strin
   ...extra,
 });
 
-test('only string values change, they stay strings, keys and other types are untouched', () => {
+test('only string values change, keys and other types are untouched', () => {
   const out = substituteObject(obj(), vars);
   assert.deepEqual(out, {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'app-web', namespace: 'shop' },
-    spec: { replicas: '3', count: 2, enabled: true, nothing: null, list: ['web', 1], '${NAME}': 'key-kept' },
+    spec: { replicas: 3, count: 2, enabled: true, nothing: null, list: ['web', 1], '${NAME}': 'key-kept' },
   });
+});
+
+const retyped = (value: string, variables: Record<string, string>): unknown =>
+  (substituteObject(obj({ data: { v: value } }), variables).data as Record<string, unknown>).v;
+
+test('a value that is exactly one ${…} is typed like Flux re-parsing the YAML', () => {
+  assert.equal(retyped('${REPLICAS}', { REPLICAS: '3' }), 3);
+  assert.equal(retyped('${REPLICAS:=2}', {}), 2);
+  assert.equal(retyped('${ENABLED:=true}', {}), true);
+  assert.equal(retyped('${ENABLED}', { ENABLED: 'false' }), false);
+  // YAML 1.1, as in the parser: yes is a boolean, a leading 0 means octal, 1.10 is a float.
+  assert.equal(retyped('${ON}', { ON: 'yes' }), true);
+  assert.equal(retyped('${MODE}', { MODE: '0644' }), 420);
+  assert.equal(retyped('${V}', { V: '1.10' }), 1.1);
+  assert.equal(retyped('${V}', { V: 'null' }), null);
+  // kubectl's rules, not plain YAML 1.1: dates stay strings; JSON has no infinity.
+  assert.equal(retyped('${D}', { D: '2024-01-02' }), '2024-01-02');
+  assert.equal(retyped('${V}', { V: '.inf' }), '.inf');
+});
+
+test('an empty result stays an empty string, not null', () => {
+  assert.equal(retyped('${MISSING}', {}), '');
+  assert.equal(retyped('${EMPTY}', { EMPTY: '' }), '');
+});
+
+test('other text around the reference keeps a string', () => {
+  assert.equal(retyped('img:${TAG}', { TAG: '3' }), 'img:3');
+  assert.equal(retyped('${A}${B}', { A: '1', B: '2' }), '12');
+  assert.equal(retyped(' ${N}', { N: '3' }), ' 3');
+  assert.equal(retyped('$${N}', { N: '3' }), '${N}');
+  assert.equal(retyped('${1}', {}), '${1}');
+});
+
+test('quoted-looking or structured variable values stay strings verbatim', () => {
+  assert.equal(retyped('${V}', { V: '"abc"' }), '"abc"');
+  assert.equal(retyped('${V}', { V: "'3'" }), "'3'");
+  assert.equal(retyped('${V}', { V: 'abc' }), 'abc');
+  assert.equal(retyped('${V}', { V: '[1, 2]' }), '[1, 2]');
+  assert.equal(retyped('${V}', { V: '3 # comment' }), '3 # comment');
+  assert.equal(retyped('${V}', { V: '-' }), '-');
 });
 
 test('values that would break YAML structure are inserted verbatim', () => {
@@ -90,7 +130,7 @@ test('later variable maps override earlier ones', () => {
 test('render substitutes after targetNamespace and checks the result', async (t) => {
   const dir = await tempTree(t, {
     'app.yaml': [
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-${ENV}\n  labels: {env: "${ENV}"}\ndata:\n  mode: "${MODE:=0644}"\n  script: echo $${HOME}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-${ENV}\n  labels: {env: "${ENV}"}\ndata:\n  mode: "${MODE:=0644}"\n  tag: "v${MODE:=0644}"\n  script: echo $${HOME}',
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: raw\n  annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}\ndata:\n  x: ${ENV}',
     ].join('\n---\n'),
   });
@@ -99,7 +139,8 @@ test('render substitutes after targetNamespace and checks the result', async (t)
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'cfg-prod', namespace: 'shop', labels: { env: 'prod' } },
-    data: { mode: '0644', script: 'echo ${HOME}' },
+    // Limitation: quoting is gone once parsed, so a quoted lone reference is typed too (Flux keeps "0644").
+    data: { mode: 420, tag: 'v0644', script: 'echo ${HOME}' },
   });
   assert.equal((objects[1]?.data as Record<string, string>).x, '${ENV}');
 

@@ -1,5 +1,6 @@
 import { GovernorError, ErrorCodes } from '../errors.ts';
 import type { KubeObject } from './types.ts';
+import { parseManifests } from './yaml.ts';
 
 export const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
@@ -88,7 +89,40 @@ export function substituteString(
   return out;
 }
 
-function substituteValue(value: unknown, replace: (s: string) => string): unknown {
+/** True when the whole text is one `${…}` (nested braces in a default included), e.g. `${REPLICAS}`. */
+function isSingleReference(text: string): boolean {
+  return text.startsWith('${') && closingBrace(text, 1) === text.length - 1;
+}
+
+/**
+ * Characters a YAML 1.1 number, boolean or null can be made of. Anything else (spaces, quotes,
+ * `:`, `#`, brackets, newlines) stays a string, so a variable can never add structure or strip
+ * quotes; `:` also rules out sexagesimal, which kubectl leaves a string anyway.
+ */
+const PLAIN_TOKEN = /^[-+.~\w]+$/;
+
+/**
+ * Types a substituted value the way Flux's re-parse of the YAML text would, with the same YAML 1.1
+ * rules as our parser (parseManifests, so kubectl's quirks such as dates staying strings hold):
+ * `3` → 3, `true`/`yes` → true, `0644` → 420, `null`/`~` → null. Wrapping it in a flow sequence
+ * keeps a lone `null` from reading as an empty document and a `-` or `---` from reading as syntax.
+ * Whatever is not such a scalar, or is not valid JSON (`.inf`), stays the string it was.
+ */
+function retype(text: string): unknown {
+  if (!PLAIN_TOKEN.test(text)) return text;
+  let docs;
+  try {
+    docs = parseManifests(`[${text}]`, 'substituted value');
+  } catch {
+    return text;
+  }
+  const list = docs.length === 1 ? docs[0]?.value : undefined;
+  if (!Array.isArray(list) || list.length !== 1) return text;
+  const value: unknown = list[0];
+  return typeof value === 'number' || typeof value === 'boolean' || value === null ? value : text;
+}
+
+function substituteValue(value: unknown, replace: (s: string) => unknown): unknown {
   if (typeof value === 'string') return replace(value);
   if (Array.isArray(value)) return value.map((v) => substituteValue(v, replace));
   if (typeof value === 'object' && value !== null) {
@@ -105,11 +139,15 @@ export function substitutionDisabled(obj: KubeObject): boolean {
 }
 
 /**
- * Substitutes variables in every string value of an object and returns a new object. Flux runs
- * envsubst over the serialized YAML and parses it again; that can break the document (a value
- * with a newline or `: ` rewrites the structure) and makes a field's type depend on a variable's
- * content (`yes` becomes true, `0644` becomes 420, version `1.10` becomes 1.1). Here only string
- * values change and they stay strings, whatever they now contain; keys are left alone.
+ * Substitutes variables in every string value of an object and returns a new object; keys are
+ * left alone. Flux runs envsubst over the serialized YAML and parses it again, so
+ * `replicas: ${REPLICAS}` becomes the integer the API server expects: a value that is exactly one
+ * `${…}` is therefore typed like that (see retype), while a value with other text around the
+ * reference (`img:${TAG}`) stays a string. Unlike Flux, a variable can never change the document's
+ * structure (a value with a newline or `: ` is inserted verbatim).
+ *
+ * Limitation: quoting is lost at parse time, so `"${X}"` in the source is typed as well, where
+ * Flux would keep a string (`mode: "${MODE}"` with MODE=0644 gives 420, not "0644").
  */
 export function substituteObject(
   obj: KubeObject,
@@ -124,5 +162,9 @@ export function substituteObject(
       details: { variable: name, object: what },
     });
   };
-  return substituteValue(obj, (s) => substituteString(s, variables, onMissing)) as KubeObject;
+  return substituteValue(obj, (s) => {
+    const out = substituteString(s, variables, onMissing);
+    // An empty result stays '' rather than YAML's null: an unset variable must not drop the field.
+    return isSingleReference(s) ? retype(out) : out;
+  }) as KubeObject;
 }

@@ -98,8 +98,8 @@ export class ArtifactCache {
     const removed: string[] = [];
     const artifacts = join(this.root, 'artifacts');
     for (const name of await readdirOrEmpty(artifacts)) {
-      const sha = name.slice(0, name.indexOf('-'));
-      if (keep.has(sha)) continue;
+      const dash = name.indexOf('-');
+      if (dash < 0 || keep.has(name.slice(0, dash))) continue;
       if (!name.endsWith('.json')) removed.push(name);
       await rm(join(artifacts, name), { recursive: true, force: true });
     }

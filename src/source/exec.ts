@@ -97,7 +97,7 @@ export class GitExec {
    */
   async session<T>(url: GitUrl, auth: GitAuth | undefined, timeoutMs: number, fn: (session: GitSession) => Promise<T>): Promise<T> {
     const deadline = Date.now() + timeoutMs;
-    const dir = await mkdtemp(join(this.options.tmpDir, 'governor-git-'));
+    const dir = await mkdtemp(join(this.options.tmpDir, 'governor-gitsession-'));
     try {
       await chmod(dir, 0o700);
       const env = await this.prepareEnv(dir, url, auth ?? {});
@@ -284,30 +284,22 @@ export class GitExec {
   }
 }
 
+// First match wins: a 403 page may also say "not found", an auth failure is the better answer.
+const STDERR_CODES: readonly (readonly [RegExp, ErrorCode | 'Unreachable'])[] = [
+  [/Authentication failed|could not read (Username|Password)|returned error: 40[13]\b/i, ErrorCodes.GitAuthFailed],
+  [/HTTP Basic: Access denied|Invalid username or password|Permission denied \(|Host key verification failed/i, ErrorCodes.GitAuthFailed],
+  [/Repository not found|repository '.*' not found|does not appear to be a git repository/i, ErrorCodes.GitRepositoryNotFound],
+  [/returned error: 404\b|project you were looking for could not be found|No such repository/i, ErrorCodes.GitRepositoryNotFound],
+  [/couldn't find remote ref|not our ref|no such remote ref|unadvertised object/i, ErrorCodes.GitRefNotFound],
+  [/Remote branch .* not found|bad object/i, ErrorCodes.GitRefNotFound],
+  [/timed out|Timeout was reached/i, ErrorCodes.GitTimeout],
+  [/Could not resolve host|Failed to connect|Connection refused|Couldn't connect to server/i, 'Unreachable'],
+  [/Network is unreachable|No route to host|Could not resolve hostname/i, 'Unreachable'],
+];
+
 /** Maps git's (English) stderr to a Governor error code. */
 export function classifyGitError(stderr: string): ErrorCode | 'Unreachable' {
-  const s = stderr;
-  if (
-    /Authentication failed|could not read (Username|Password)|returned error: 40[13]\b|HTTP Basic: Access denied|Permission denied \(|Host key verification failed|Invalid username or password/i.test(
-      s,
-    )
-  ) {
-    return ErrorCodes.GitAuthFailed;
-  }
-  if (
-    /Repository not found|repository '.*' not found|does not appear to be a git repository|returned error: 404\b|project you were looking for could not be found|No such repository/i.test(
-      s,
-    )
-  ) {
-    return ErrorCodes.GitRepositoryNotFound;
-  }
-  if (/couldn't find remote ref|not our ref|no such remote ref|unadvertised object|Remote branch .* not found|bad object/i.test(s)) {
-    return ErrorCodes.GitRefNotFound;
-  }
-  if (/timed out|Operation timed out|Timeout was reached/i.test(s)) return ErrorCodes.GitTimeout;
-  if (/Could not resolve host|Failed to connect|Connection refused|Couldn't connect to server|Network is unreachable|No route to host|Could not resolve hostname/i.test(s)) {
-    return 'Unreachable';
-  }
+  for (const [pattern, code] of STDERR_CODES) if (pattern.test(stderr)) return code;
   return ErrorCodes.GitOperationFailed;
 }
 
@@ -357,7 +349,9 @@ function summarise(stderr: string): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('hint:'));
-  const text = lines.join('; ') || 'no output from git';
+  // Warnings (e.g. a server without partial-clone support) are noise next to the actual failure.
+  const important = lines.filter((l) => !l.startsWith('warning:'));
+  const text = (important.length > 0 ? important : lines).join('; ') || 'no output from git';
   return text.length > MAX_MESSAGE ? `…${text.slice(text.length - MAX_MESSAGE)}` : text;
 }
 

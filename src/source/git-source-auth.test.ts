@@ -75,3 +75,17 @@ async function privateTmp(t: TestContext): Promise<string> {
   t.after(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
+
+test('ssh: the key and known_hosts reach ssh through files that are removed afterwards', async (t) => {
+  const tmp = await privateTmp(t);
+  const f = await sourceFixture(t, { source: { tmpDir: tmp } });
+  const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key-0xfeedface\n-----END OPENSSH PRIVATE KEY-----';
+  const err = await f.source
+    .fetch({ url: 'ssh://git@127.0.0.1:1/repo.git', auth: { sshPrivateKey: key, knownHosts: '127.0.0.1 ssh-ed25519 AAAA' } })
+    .catch((e: unknown) => e);
+  // Nothing listens on port 1, so ssh itself ran and failed to connect.
+  assert.ok(isGovernorError(err, 'GitOperationFailed'), String(err));
+  assert.match(err.message, /^cannot reach ssh:\/\/git@127\.0\.0\.1:1\/repo\.git: ssh: connect to host/);
+  assert.ok(!err.message.includes('0xfeedface'));
+  assert.deepEqual(await readdir(tmp), []);
+});

@@ -52,6 +52,8 @@ test('a server that never answers is GitTimeout, and git is killed', async (t) =
   const closed: Promise<void>[] = [];
   const silent = createServer((socket) => {
     sockets.push(socket);
+    // Read (and drop) the request, so the end of the connection is noticed.
+    socket.resume();
     closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
   });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

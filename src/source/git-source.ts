@@ -142,7 +142,9 @@ export class GitSource {
 
   private async fetchCommit(git: GitSession, mirror: string, resolved: ResolvedRef, url: GitUrl): Promise<void> {
     const src = resolved.fetchRef ?? resolved.sha;
-    const dst = resolved.fetchRef === undefined ? `refs/governor/commits/${resolved.sha}` : resolved.fetchRef === 'HEAD' ? 'refs/governor/HEAD' : resolved.fetchRef;
+    // A bare commit and a detached HEAD still get a local ref, so the objects are never unreferenced.
+    let dst = resolved.fetchRef ?? `refs/governor/commits/${resolved.sha}`;
+    if (dst === 'HEAD') dst = 'refs/governor/HEAD';
     const local = await git.run(['rev-parse', '--verify', '--quiet', `${dst}^{commit}`], { gitDir: mirror, allowFailure: true });
     const upToDate = local.code === 0 && (local.stdout.trim() === resolved.sha || resolved.fetchRef === undefined);
     if (!upToDate) {

@@ -30,9 +30,16 @@ export function hasSpaceOrControl(s: string): boolean {
   return false;
 }
 
-/** Replaces the userinfo of any URL-looking text with `***` so a password is never echoed. */
+/**
+ * Hides credentials in any URL inside `text`: all of an http(s) userinfo (a token is often
+ * passed as the user name), and the password part of any other (an ssh user name is not secret).
+ */
 export function redactUrl(text: string): string {
-  return text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/\s@]*@/g, '$1***@');
+  return text.replace(/\b([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/\s@]*)@/g, (_match, scheme: string, userinfo: string) => {
+    if (/^https?$/i.test(scheme)) return `${scheme}://***@`;
+    const colon = userinfo.indexOf(':');
+    return colon < 0 ? `${scheme}://${userinfo}@` : `${scheme}://${userinfo.slice(0, colon)}:***@`;
+  });
 }
 
 function reject(url: string, why: string): GovernorError {

@@ -50,6 +50,8 @@ export class GitServer {
     await mkdir(dir, { recursive: true });
     await git(['init', '--bare', '--quiet', `--initial-branch=${defaultBranch}`, dir]);
     await git(['config', 'http.receivepack', 'true'], { cwd: dir });
+    // Like GitHub and GitLab: partial clones (--filter=blob:none) are allowed.
+    await git(['config', 'uploadpack.allowFilter', 'true'], { cwd: dir });
     return this.url(name);
   }
 

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { KubeApi } from '../kube/api.ts';
+import { KubeClient } from '../kube/client.ts';
+import { connectionFrom, loadKubeConfig } from '../kube/config.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { startProbeServer } from '../server/probes.ts';
+import { GitSource } from '../source/git-source.ts';
+import { installCrds } from './crds.ts';
+import { KubeEventRecorder } from './events.ts';
+import { Manager } from './manager.ts';
+import { ControllerMetrics } from './metrics.ts';
+
+/** The controller's options, grouped by concern like Flux's flags. */
+export interface ControllerConfig {
+  cluster: { kubeconfig?: string; context?: string; inCluster: boolean };
+  scope: { namespaces: string[] };
+  work: { concurrency: number };
+  leaderElection: { enabled: boolean; namespace: string; name: string; leaseDurationMs: number };
+  endpoints: { metricsAddr: string; healthAddr: string };
+  source: { cacheDir: string; allowFileUrls: boolean };
+  render: { kustomizeBinary?: string };
+  installCrds: boolean;
+  logLevel: string;
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  return env.GOVERNOR_CACHE ? join(env.GOVERNOR_CACHE, 'controller') : join(homedir(), '.cache', 'governor', 'controller');
+}
+
+/** kustomize from the flag, else PATH, else none (a kustomization then fails with a clear message). */
+export function findKustomize(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (flag) return flag;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'kustomize');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export interface RunningController {
+  manager: Manager;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function runController(cfg: ControllerConfig, log: Logger = createLogger({ level: cfg.logLevel })): Promise<RunningController> {
+  const kc = loadKubeConfig({ kubeconfig: cfg.cluster.kubeconfig, context: cfg.cluster.context, inCluster: cfg.cluster.inCluster });
+  const client = new KubeClient(await connectionFrom(kc), { userAgent: 'governor-controller' });
+  const api = new KubeApi(client);
+  if (cfg.installCrds) await installCrds(api);
+  const metrics = new ControllerMetrics();
+  const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
+  const manager = new Manager({
+    api,
+    source: new GitSource({ cacheDir: cfg.source.cacheDir, allowFileUrls: cfg.source.allowFileUrls }),
+    events: new KubeEventRecorder(client, { instance: identity }),
+    log,
+    metrics,
+    namespaces: cfg.scope.namespaces,
+    concurrency: cfg.work.concurrency,
+    kustomizeBinary: cfg.render.kustomizeBinary,
+    leaderElection: cfg.leaderElection.enabled
+      ? { namespace: cfg.leaderElection.namespace, name: cfg.leaderElection.name, identity, leaseDurationMs: cfg.leaderElection.leaseDurationMs }
+      : undefined,
+    onLostLeadership: () => {
+      log.error('lost leadership: exiting so a fresh process can compete again');
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    },
+  });
+  const probes = await startProbeServer({ address: cfg.endpoints.healthAddr, ready: () => manager.ready() });
+  const metricsServer =
+    cfg.endpoints.metricsAddr && cfg.endpoints.metricsAddr !== '0'
+      ? await startProbeServer({ address: cfg.endpoints.metricsAddr, ready: () => manager.ready(), registry: metrics.registry })
+      : undefined;
+  await manager.start();
+  log.info({ identity, health: cfg.endpoints.healthAddr, metrics: cfg.endpoints.metricsAddr }, 'controller started');
+  return {
+    manager,
+    log,
+    stop: async () => {
+      await manager.stop();
+      await probes.close();
+      await metricsServer?.close();
+      client.close();
+    },
+  };
+}

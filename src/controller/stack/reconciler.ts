@@ -1,0 +1,368 @@
+import {
+  API_VERSION,
+  Annotations,
+  FINALIZER,
+  validateSpec,
+  type GitRepository,
+  type InventoryEntry,
+  type Stack,
+  type StackSpec,
+  type StackStatus,
+} from '../../api/index.ts';
+import { applyObjects, type ApplyResult } from '../../engine/apply.ts';
+import { compileHealthChecks, objectHealth, summarize, type ObjectHealth } from '../../engine/health/index.ts';
+import { diffInventory } from '../../engine/inventory.ts';
+import { splitApiVersion } from '../../kube/discovery.ts';
+import { pruneObjects } from '../../engine/prune.ts';
+import { ErrorCodes, GovernorError, type ErrorCode } from '../../errors.ts';
+import type { KubeApi } from '../../kube/api.ts';
+import { describeRef, type KubeObject, type ObjectRef } from '../../kube/types.ts';
+import type { WorkResult } from '../../kube/workqueue.ts';
+import type { Logger } from '../../log.ts';
+import { render } from '../../render/index.ts';
+import type { GitSource } from '../../source/git-source.ts';
+import { findCondition, isReady, outcomeConditions } from '../conditions.ts';
+import { parseDuration } from '../duration.ts';
+import type { EventSink } from '../events.ts';
+import type { ArtifactStore } from '../gitrepository/reconciler.ts';
+import { gitAuthFromSecret, readSecretData } from '../secrets.ts';
+import { patchStatus, sameJson } from '../status.ts';
+import { findCycle, type DependencyNode } from './dependencies.ts';
+
+export interface StackDeps {
+  api: KubeApi;
+  source: GitSource;
+  artifacts: ArtifactStore;
+  events: EventSink;
+  log: Logger;
+  kustomizeBinary?: string;
+  now?: () => Date;
+  /** How often to look again at a dependency that is not ready yet. */
+  dependencyRetryMs?: number;
+  /** How often to poll health while waiting. */
+  healthPollMs?: number;
+}
+
+interface Outcome {
+  ready: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  stalled?: boolean;
+}
+
+const stackRef = (namespace: string, name: string): ObjectRef => ({ apiVersion: API_VERSION, kind: 'Stack', namespace, name });
+
+/**
+ * One reconcile of one Stack, in Flux's order: finalizer, suspend, validate, dependencies,
+ * source, render, apply (staged), prune, health, status. Any failure before apply leaves the
+ * cluster and the inventory as they were.
+ */
+export async function reconcileStack(namespace: string, name: string, deps: StackDeps): Promise<WorkResult> {
+  const now = deps.now ?? (() => new Date());
+  let stack = await deps.api.find<Stack>(stackRef(namespace, name));
+  if (!stack) return {};
+  if (stack.metadata.deletionTimestamp) return finalize(stack, deps);
+  if (!stack.metadata.finalizers?.includes(FINALIZER)) {
+    stack = await deps.api.mergePatch<Stack>(stackRef(namespace, name), {
+      metadata: { finalizers: [...(stack.metadata.finalizers ?? []), FINALIZER] },
+    });
+  }
+  if (stack.spec?.suspend) return {};
+
+  const checked = validateSpec('Stack', stack.spec);
+  if (!checked.ok) {
+    await finish(stack, deps, now(), { ready: 'False', reason: ErrorCodes.InvalidSpec, message: checked.error.message, stalled: true });
+    return {};
+  }
+  const spec = checked.value;
+  const intervalMs = parseDuration(spec.interval);
+  const retryMs = spec.retryInterval ? parseDuration(spec.retryInterval) : intervalMs;
+  const timeoutMs = spec.timeout ? parseDuration(spec.timeout) : intervalMs;
+  const requested = stack.metadata.annotations?.[Annotations.ReconcileRequestedAt];
+  const base: StackStatus = { ...stack.status, ...(requested ? { lastHandledReconcileAt: requested } : {}) };
+
+  const blocked = await checkDependencies(stack, spec, deps);
+  if (blocked) {
+    await finish(stack, deps, now(), blocked, base);
+    return blocked.stalled ? {} : { requeueAfterMs: deps.dependencyRetryMs ?? Math.min(retryMs, 5000) };
+  }
+
+  let revision: string | undefined;
+  try {
+    const { dir, revision: rev } = await sourceArtifact(stack, spec, deps);
+    revision = rev;
+    const variables = await substitutionVariables(stack, spec, deps.api);
+    const { objects } = await render({
+      checkoutDir: dir,
+      path: spec.path,
+      kustomizeBinary: deps.kustomizeBinary,
+      targetNamespace: spec.targetNamespace,
+      variables,
+      isClusterScoped: (apiVersion, kind) => {
+        const m = deps.api.mapper.peek(apiVersion, kind);
+        return m ? !m.namespaced : undefined;
+      },
+      timeoutMs,
+    });
+    const previous = stack.status?.inventory?.entries ?? [];
+    if (objects.length === 0 && previous.length > 0) {
+      throw new GovernorError(
+        ErrorCodes.EmptyRender,
+        `revision ${rev} renders no objects from path '${spec.path}' where the last revision had ${previous.length}; nothing was pruned`,
+      );
+    }
+
+    const target = spec.serviceAccountName
+      ? deps.api.impersonating(`system:serviceaccount:${namespace}:${spec.serviceAccountName}`, [
+          'system:serviceaccounts',
+          `system:serviceaccounts:${namespace}`,
+        ])
+      : deps.api;
+    const owner = { name, namespace };
+    const applied = await applyObjects(target, objects, { owner, force: spec.force });
+    // An if-not-present object left alone is still ours (it stays in the inventory); an ignored one never was.
+    const appliedEntries: InventoryEntry[] = applied.changes
+      .filter((c) => c.action !== 'skipped' || c.object !== undefined)
+      .map((c) => ({ id: c.id, v: splitApiVersion(c.ref.apiVersion).version }));
+
+    if (applied.failures.length) {
+      const message = `apply of revision ${rev} failed for ${applied.failures.length} object(s): ${applied.failures
+        .map((f) => `${describeRef(f.ref)}: ${f.message}`)
+        .join('; ')}`;
+      // Keep tracking everything ever applied, so a later prune still finds it.
+      const status: StackStatus = { ...base, lastAttemptedRevision: rev, inventory: { entries: union(previous, appliedEntries) } };
+      await finish(stack, deps, now(), { ready: 'False', reason: ErrorCodes.ApplyFailed, message }, status);
+      return { requeueAfterMs: retryMs };
+    }
+
+    let entries = appliedEntries;
+    let pruned = 0;
+    if (spec.prune) {
+      const stale = diffInventory(previous, appliedEntries);
+      if (stale.length) {
+        const result = await pruneObjects(target, stale, { owner });
+        pruned = result.deleted.length;
+        entries = union(appliedEntries, result.failures.map((f) => f.entry));
+        if (result.failures.length) {
+          const message = `prune failed for ${result.failures.map((f) => `${describeRef(f.ref)}: ${f.message}`).join('; ')}`;
+          await finish(stack, deps, now(), { ready: 'False', reason: ErrorCodes.PruneFailed, message }, {
+            ...base,
+            lastAttemptedRevision: rev,
+            inventory: { entries },
+          });
+          return { requeueAfterMs: retryMs };
+        }
+      }
+    }
+    await recordChanges(stack, deps, rev, applied, pruned);
+
+    const status: StackStatus = { ...base, lastAttemptedRevision: rev, inventory: { entries } };
+    if (spec.wait || spec.healthChecks?.length) {
+      const health = await waitHealthy(target, spec, applied, timeoutMs, deps);
+      if (health) {
+        await finish(stack, deps, now(), health, status);
+        return { requeueAfterMs: retryMs };
+      }
+    }
+    await finish(stack, deps, now(), { ready: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${rev}` }, {
+      ...status,
+      lastAppliedRevision: rev,
+    });
+    return { requeueAfterMs: intervalMs };
+  } catch (err) {
+    const e = asGovernorError(err);
+    deps.log.warn({ kind: 'Stack', namespace, name, reason: e.code, err: e.message }, 'reconcile failed');
+    await finish(stack, deps, now(), { ready: 'False', reason: e.code, message: e.message }, {
+      ...base,
+      ...(revision ? { lastAttemptedRevision: revision } : {}),
+    });
+    return { requeueAfterMs: retryMs };
+  }
+}
+
+function union(a: readonly InventoryEntry[], b: readonly InventoryEntry[]): InventoryEntry[] {
+  const seen = new Map<string, InventoryEntry>();
+  for (const e of [...a, ...b]) seen.set(e.id, e);
+  return [...seen.values()];
+}
+
+function asGovernorError(err: unknown): GovernorError {
+  if (err instanceof GovernorError) return err;
+  return new GovernorError(ErrorCodes.KubeApiError, (err as Error)?.message ?? String(err), { cause: err });
+}
+
+async function checkDependencies(stack: Stack, spec: StackSpec, deps: StackDeps): Promise<Outcome | undefined> {
+  if (!spec.dependsOn?.length) return undefined;
+  const ns = stack.metadata.namespace!;
+  // Gather the dependency graph reachable from this Stack, then look for a cycle through it.
+  const graph = new Map<string, DependencyNode>();
+  const self: DependencyNode = { namespace: ns, name: stack.metadata.name, dependsOn: spec.dependsOn };
+  graph.set(`${ns}/${stack.metadata.name}`, self);
+  const fetched = new Map<string, Stack | undefined>();
+  const queue: DependencyNode[] = [self];
+  while (queue.length) {
+    const node = queue.shift()!;
+    for (const d of node.dependsOn ?? []) {
+      const dns = d.namespace ?? node.namespace;
+      const k = `${dns}/${d.name}`;
+      if (graph.has(k) || fetched.has(k)) continue;
+      const dep = await deps.api.find<Stack>(stackRef(dns, d.name));
+      fetched.set(k, dep);
+      if (!dep) continue;
+      const n: DependencyNode = { namespace: dns, name: d.name, dependsOn: dep.spec?.dependsOn };
+      graph.set(k, n);
+      queue.push(n);
+    }
+  }
+  const cycle = findCycle(self, (n, m) => graph.get(`${n}/${m}`));
+  if (cycle) return { ready: 'False', reason: ErrorCodes.DependencyCycle, message: `dependency cycle: ${cycle}`, stalled: true };
+
+  for (const d of spec.dependsOn) {
+    const dns = d.namespace ?? ns;
+    const dep = fetched.get(`${dns}/${d.name}`);
+    if (!dep) return { ready: 'False', reason: ErrorCodes.DependencyNotFound, message: `dependency Stack ${dns}/${d.name} does not exist` };
+    if (!isReady(dep)) return { ready: 'False', reason: ErrorCodes.DependencyNotReady, message: `dependency Stack ${dns}/${d.name} is not ready` };
+    const src = await deps.api.find<GitRepository>({
+      apiVersion: API_VERSION,
+      kind: 'GitRepository',
+      namespace: dep.spec.sourceRef.namespace ?? dns,
+      name: dep.spec.sourceRef.name,
+    });
+    const latest = src?.status?.artifact?.revision;
+    if (latest && dep.status?.lastAppliedRevision !== latest) {
+      return {
+        ready: 'False',
+        reason: ErrorCodes.DependencyNotReady,
+        message: `dependency Stack ${dns}/${d.name} has not applied the latest revision ${latest} yet`,
+      };
+    }
+  }
+  return undefined;
+}
+
+async function sourceArtifact(stack: Stack, spec: StackSpec, deps: StackDeps): Promise<{ dir: string; revision: string }> {
+  const srcNs = spec.sourceRef.namespace ?? stack.metadata.namespace!;
+  const repo = await deps.api.find<GitRepository>({ apiVersion: API_VERSION, kind: 'GitRepository', namespace: srcNs, name: spec.sourceRef.name });
+  if (!repo) {
+    throw new GovernorError(ErrorCodes.ArtifactNotFound, `source GitRepository ${srcNs}/${spec.sourceRef.name} does not exist`);
+  }
+  const revision = repo.status?.artifact?.revision;
+  if (!revision) {
+    const ready = findCondition(repo.status?.conditions, 'Ready');
+    throw new GovernorError(
+      ErrorCodes.ArtifactNotFound,
+      `source GitRepository ${srcNs}/${spec.sourceRef.name} has no artifact yet${ready?.message ? `: ${ready.message}` : ''}`,
+    );
+  }
+  const cached = deps.artifacts.get(srcNs, spec.sourceRef.name);
+  if (cached && cached.revision === revision) return { dir: cached.dir, revision };
+  // Not in this process's store (a restart, or another replica fetched it): fetch that exact commit.
+  const sha = revision.slice(revision.lastIndexOf(':') + 1);
+  const auth = repo.spec.secretRef ? await gitAuthFromSecret(deps.api, srcNs, repo.spec.secretRef.name) : undefined;
+  const artifact = await deps.source.fetch({
+    url: repo.spec.url,
+    ref: { commit: sha, ...(repo.spec.ref?.branch ? { branch: repo.spec.ref.branch } : {}) },
+    auth,
+    ignore: repo.spec.ignore,
+  });
+  return { dir: artifact.dir, revision };
+}
+
+/** Flux's order: substituteFrom entries in order, later ones winning, then spec.substitute over all. */
+async function substitutionVariables(stack: Stack, spec: StackSpec, api: KubeApi): Promise<Record<string, string> | undefined> {
+  if (!spec.substitute && !spec.substituteFrom?.length) return undefined;
+  const ns = stack.metadata.namespace!;
+  const vars: Record<string, string> = {};
+  for (const ref of spec.substituteFrom ?? []) {
+    let data: Record<string, string> | undefined;
+    if (ref.kind === 'Secret') data = await readSecretData(api, ns, ref.name);
+    else data = (await api.find<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: ref.name }))?.data ?? undefined;
+    if (!data) {
+      if (ref.optional) continue;
+      throw new GovernorError(ErrorCodes.SecretNotFound, `${ref.kind} ${ns}/${ref.name} referenced by spec.substituteFrom does not exist`);
+    }
+    Object.assign(vars, data);
+  }
+  Object.assign(vars, spec.substitute ?? {});
+  return vars;
+}
+
+async function recordChanges(stack: Stack, deps: StackDeps, revision: string, applied: ApplyResult, pruned: number): Promise<void> {
+  const counts = new Map<string, number>();
+  for (const c of applied.changes) if (c.action !== 'unchanged' && c.action !== 'skipped') counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+  if (pruned) counts.set('pruned', pruned);
+  if (!counts.size) return;
+  const summary = [...counts].map(([k, v]) => `${v} ${k}`).join(', ');
+  const changed = applied.changes
+    .filter((c) => c.action !== 'unchanged' && c.action !== 'skipped')
+    .slice(0, 20)
+    .map((c) => `${describeRef(c.ref)} ${c.action}`);
+  deps.log.info({ kind: 'Stack', namespace: stack.metadata.namespace, name: stack.metadata.name, revision, summary }, 'applied');
+  await deps.events
+    .record(stack, 'Normal', 'Applied', `revision ${revision}: ${summary}${changed.length ? `\n${changed.join('\n')}` : ''}`)
+    .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'event not recorded'));
+}
+
+/** Waits until every object is Current (undefined) or one fails / time runs out (an Outcome). */
+async function waitHealthy(api: KubeApi, spec: StackSpec, applied: ApplyResult, timeoutMs: number, deps: StackDeps): Promise<Outcome | undefined> {
+  const exprs = spec.healthCheckExprs?.length ? compileHealthChecks(spec.healthCheckExprs) : undefined;
+  const refs: ObjectRef[] = [
+    ...(spec.wait ? applied.changes.filter((c) => c.action !== 'skipped').map((c) => c.ref) : []),
+    ...(spec.healthChecks ?? []).map((h) => ({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace })),
+  ];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const results: ObjectHealth[] = await Promise.all(
+      refs.map(async (ref) => {
+        const live = await api.find(ref);
+        const h = objectHealth(live as never, exprs);
+        return { ...h, ref: { group: ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0]! : '', kind: ref.kind, namespace: ref.namespace ?? '', name: ref.name } };
+      }),
+    );
+    const summary = summarize(results);
+    if (summary.status === 'Healthy') return undefined;
+    if (summary.status === 'Failed') return { ready: 'False', reason: ErrorCodes.HealthCheckFailed, message: summary.message };
+    if (Date.now() > deadline) {
+      return { ready: 'False', reason: ErrorCodes.HealthCheckTimeout, message: `timeout waiting for health after ${timeoutMs} ms: ${summary.message}` };
+    }
+    await new Promise((r) => setTimeout(r, deps.healthPollMs ?? 1000));
+  }
+}
+
+async function finalize(stack: Stack, deps: StackDeps): Promise<WorkResult> {
+  const { namespace, name } = stack.metadata;
+  if (!stack.metadata.finalizers?.includes(FINALIZER)) return {};
+  const entries = stack.status?.inventory?.entries ?? [];
+  if (stack.spec?.prune !== false && entries.length) {
+    const target = stack.spec?.serviceAccountName
+      ? deps.api.impersonating(`system:serviceaccount:${namespace}:${stack.spec.serviceAccountName}`, ['system:serviceaccounts', `system:serviceaccounts:${namespace}`])
+      : deps.api;
+    const result = await pruneObjects(target, entries, { owner: { name, namespace: namespace! } });
+    if (result.failures.length) {
+      const message = `deleting the Stack's objects failed: ${result.failures.map((f) => `${describeRef(f.ref)}: ${f.message}`).join('; ')}`;
+      await deps.events.record(stack, 'Warning', ErrorCodes.PruneFailed, message).catch(() => undefined);
+      return { requeueAfterMs: 5000 };
+    }
+    deps.log.info({ kind: 'Stack', namespace, name, deleted: result.deleted.length }, 'finalized: deleted applied objects');
+  }
+  await deps.api.mergePatch(stackRef(namespace!, name), {
+    metadata: { finalizers: stack.metadata.finalizers.filter((f) => f !== FINALIZER), resourceVersion: stack.metadata.resourceVersion },
+  });
+  return {};
+}
+
+async function finish(stack: Stack, deps: StackDeps, now: Date, outcome: Outcome, status: StackStatus = stack.status ?? {}): Promise<void> {
+  const generation = stack.metadata.generation;
+  const conditions = outcomeConditions(stack.status?.conditions, outcome, generation, now);
+  const next: StackStatus = { ...status, observedGeneration: generation, conditions };
+  const prev = stack.status ?? {};
+  // A quiet interval writes nothing: no status patch, no event.
+  if (sameJson(prev, next)) return;
+  await patchStatus(deps.api, stack, next);
+  const before = findCondition(prev.conditions, 'Ready');
+  if (before?.status !== outcome.ready || before?.reason !== outcome.reason || before?.message !== outcome.message) {
+    await deps.events
+      .record(stack, outcome.ready === 'True' ? 'Normal' : 'Warning', outcome.reason as ErrorCode | string, outcome.message)
+      .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'event not recorded'));
+  }
+}
