@@ -1,11 +1,8 @@
+import { splitApiVersion } from '../kube/discovery.ts';
+import { describeRef } from '../kube/types.ts';
 import type { Obj, ObjRef } from './types.ts';
 
-/** `apps/v1` → {group: 'apps', version: 'v1'}; the core group is the empty string. */
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf('/');
-  if (slash === -1) return { group: '', version: apiVersion };
-  return { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
+export { splitApiVersion };
 
 export function refOf(obj: Obj): ObjRef {
   return {
@@ -16,7 +13,4 @@ export function refOf(obj: Obj): ObjRef {
   };
 }
 
-/** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects, as users read it in messages. */
-export function describeRef(ref: ObjRef): string {
-  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
-}
+export { describeRef };

@@ -117,7 +117,7 @@ export class KubeClient {
         if (buf.trim()) onLine(buf.trim());
         resolve();
       });
-      res.once('error', (err) => {
+      res.on('error', (err) => {
         clearTimeout(idle);
         reject(err);
       });
@@ -164,7 +164,9 @@ export class KubeClient {
       });
       req.once('response', resolve);
       req.once('timeout', () => req.destroy(new Error(`${method} ${path}: no response within ${opts.timeoutMs ?? 30_000} ms`)));
-      req.once('error', (err) =>
+      // `on`, not `once`: an abort racing the end of a response can emit a second error, and an
+      // error event without a listener would crash the process.
+      req.on('error', (err) =>
         reject(new GovernorError(ErrorCodes.KubeApiError, `${method} ${url.pathname}: ${err.message}`, { cause: err, details: { status: 0 } })),
       );
       req.end(payload);
@@ -177,7 +179,7 @@ function readBody(res: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
     res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.once('error', reject);
+    res.on('error', reject);
   });
 }
 

@@ -138,6 +138,7 @@ test('pages are joined, bookmarks move the resourceVersion, a 410 ERROR event an
   const rec = recorder();
   const errors: unknown[] = [];
   const inf = new Informer({ client: api.client, path: '/api/v1/namespaces/ns/configmaps', ...rec.handlers, onError: (e) => errors.push(e), backoff: { baseMs: 10, maxMs: 20 } });
+  t.after(() => inf.stop());
   await inf.start();
   assert.equal(inf.hasSynced(), true);
   assert.deepEqual(inf.get('ns', 'a')?.kind, 'ConfigMap', 'list items get the kind of the list');
@@ -160,7 +161,7 @@ test('pages are joined, bookmarks move the resourceVersion, a 410 ERROR event an
   assert.deepEqual(inf.list().map((o) => o.metadata.name).sort(), ['b', 'c', 'd']);
   assert.equal(inf.size, 3);
   assert.deepEqual(errors, [], '410 is routine, not an error');
-  assert.equal(api.openResponses(), 0, 'stop() closed the open watch');
+  await waitFor('stop() to close the open watch', () => api.openResponses() === 0, 2000);
 });
 
 test('a silent watch is reopened from the same resourceVersion without a relist; stop() leaves nothing pending', async (t) => {
@@ -170,19 +171,21 @@ test('a silent watch is reopened from the same resourceVersion without a relist;
   });
   const errors: unknown[] = [];
   const inf = new Informer({ client: api.client, path: '/api/v1/namespaces/ns/configmaps', idleMs: 200, onError: (e) => errors.push(e), backoff: { baseMs: 10, maxMs: 20 } });
+  t.after(() => inf.stop());
   await inf.start();
   await waitFor('a second watch', () => api.requests.filter((u) => u.searchParams.get('watch')).length >= 2, 5000);
   await inf.stop();
   assert.equal(api.requests.filter((u) => !u.searchParams.get('watch')).length, 1, 'no relist');
   assert.deepEqual(api.requests.filter((u) => u.searchParams.get('watch')).map((u) => u.searchParams.get('resourceVersion')).slice(0, 2), ['7', '7']);
   assert.ok(errors.some((e) => /silent/.test(String(e))), 'the silence is reported');
-  assert.equal(api.openResponses(), 0);
+  await waitFor('stop() to close the open watch', () => api.openResponses() === 0, 2000);
 });
 
 test('stop() before the first sync rejects start() and ends the retries', async (t) => {
   const api = await fakeApi(t, { list: [json({ kind: 'Status', code: 503, message: 'not ready' }, 503)], watch: [] });
   const errors: unknown[] = [];
   const inf = new Informer({ client: api.client, path: '/api/v1/configmaps', onError: (e) => errors.push(e), backoff: { baseMs: 60_000 } });
+  t.after(() => inf.stop());
   const started = inf.start();
   await waitFor('the failed list', () => errors.length === 1);
   await inf.stop();

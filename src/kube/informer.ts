@@ -277,7 +277,16 @@ export class Informer<T extends KubeObject> {
     // Spread so that informers started together do not all reconnect together.
     const timeoutSeconds = Math.max(1, Math.round(base * (0.8 + 0.4 * this.random())));
     const ctl = new AbortController();
-    const onStop = () => ctl.abort();
+    // Aborting in the same tick as the response's last bytes makes node:http emit an error on a
+    // socket nobody listens to (an uncaught exception). One turn later the stream has either
+    // settled, and the abort is cancelled, or is still open and can be cut safely.
+    let pending: NodeJS.Immediate | undefined;
+    const abortSoon = () => (pending ??= setImmediate(() => ctl.abort()));
+    let ignore = false;
+    const onStop = () => {
+      ignore = true;
+      abortSoon();
+    };
     stopSignal.addEventListener('abort', onStop, { once: true });
     const out: WatchOutcome = { relist: false, progressed: false };
     try {
@@ -298,7 +307,7 @@ export class Informer<T extends KubeObject> {
           signal: ctl.signal,
         },
         (line) => {
-          if (ctl.signal.aborted) return;
+          if (ignore) return;
           const action = parseWatchLine<T>(line);
           switch (action.kind) {
             case 'event':
@@ -311,18 +320,20 @@ export class Informer<T extends KubeObject> {
               break;
             case 'relist':
               out.relist = true;
-              ctl.abort();
+              ignore = true;
+              abortSoon();
               break;
             case 'error':
               out.relist = true;
               out.error = action.error;
-              ctl.abort();
+              ignore = true;
+              abortSoon();
               break;
           }
         },
       );
     } catch (err) {
-      if (!ctl.signal.aborted) {
+      if (!ignore) {
         const status = apiStatusCode(err);
         if (status === 410) out.relist = true;
         else {
@@ -333,6 +344,7 @@ export class Informer<T extends KubeObject> {
         }
       }
     } finally {
+      clearImmediate(pending);
       stopSignal.removeEventListener('abort', onStop);
     }
     return out;
