@@ -1,8 +1,14 @@
-import { cp, mkdir, readdir, rm, symlink } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { cp, mkdir, rm, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LocalCluster } from '../../test/cluster/cluster.ts';
 import { GitServer } from '../../test/git/server.ts';
 import { WorkDir } from '../../test/git/workdir.ts';
+import { API_VERSION, type Stack } from '../api/index.ts';
+import { findCondition } from '../controller/conditions.ts';
+import { runController, type RunningController } from '../controller/run.ts';
+import { createLogger } from '../log.ts';
+import type { KubeObject } from '../kube/types.ts';
 import type { CliIO } from './program.ts';
 
 export interface DemoOptions {
@@ -11,9 +17,40 @@ export interface DemoOptions {
   nodes: number;
 }
 
+const NS = 'governor-system';
+
+/** The GitRepository and Stacks that make the example repository manage the demo cluster. */
+function demoObjects(url: string): KubeObject[] {
+  const meta = (name: string) => ({ name, namespace: NS });
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+    { apiVersion: API_VERSION, kind: 'GitRepository', metadata: meta('platform'), spec: { url, ref: { branch: 'main' }, interval: '30s' } },
+    {
+      apiVersion: API_VERSION,
+      kind: 'Stack',
+      metadata: meta('infrastructure'),
+      spec: { sourceRef: { name: 'platform' }, path: './clusters/demo/infrastructure', interval: '5m', prune: true, wait: true, timeout: '2m' },
+    },
+    {
+      apiVersion: API_VERSION,
+      kind: 'Stack',
+      metadata: meta('hello'),
+      spec: {
+        sourceRef: { name: 'platform' },
+        path: './apps/hello',
+        interval: '5m',
+        prune: true,
+        wait: true,
+        timeout: '2m',
+        dependsOn: [{ name: 'infrastructure' }],
+      },
+    },
+  ];
+}
+
 /**
  * The local playground: a real control plane, a Git server holding the example platform
- * repository, and (as later capabilities land) the controller and dashboard. Runs until Ctrl-C.
+ * repository, and the controller reconciling it. Runs until Ctrl-C, then stops everything.
  */
 export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal): Promise<void> {
   const dir = resolve(opts.dir);
@@ -21,11 +58,8 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
   io.out('governor demo: starting a local Kubernetes control plane (first run builds it from source; later runs take seconds)…\n');
   const cluster = new LocalCluster({ nodes: opts.nodes, dir: join(dir, 'cluster') });
   const git = new GitServer();
-  const cleanup = async () => {
-    await git.stop();
-    await cluster.stop();
-    await rm(join(dir, 'cluster'), { recursive: true, force: true });
-  };
+  const logStream = createWriteStream(join(dir, 'controller.log'));
+  let controller: RunningController | undefined;
   try {
     await rm(join(dir, 'cluster'), { recursive: true, force: true });
     await cluster.start();
@@ -41,17 +75,48 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
     await mkdir(binDir, { recursive: true });
     for (const tool of ['kubectl', 'kustomize', 'helm'] as const) await symlink(cluster.bins[tool], join(binDir, tool));
 
-    const files = await readdir(opts.examples, { recursive: true });
+    io.out(`Kubernetes ${cluster.bins.k8sVersion} is up with ${opts.nodes} kwok node(s); starting the controller…\n`);
+    controller = await runController(
+      {
+        cluster: { kubeconfig: cluster.kubeconfigPath, inCluster: false },
+        scope: { namespaces: [] },
+        work: { concurrency: 4 },
+        leaderElection: { enabled: false, namespace: NS, name: 'governor-controller', leaseDurationMs: 15_000 },
+        endpoints: { metricsAddr: '127.0.0.1:0', healthAddr: '127.0.0.1:0' },
+        source: { cacheDir: join(dir, 'cache'), allowFileUrls: false },
+        render: { kustomizeBinary: cluster.bins.kustomize },
+        installCrds: true,
+        logLevel: 'info',
+      },
+      createLogger({ destination: logStream }),
+    );
+    const api = controller.manager.api;
+    for (const obj of demoObjects(url)) await api.apply(obj);
+
+    io.out('Waiting for the Stacks to become Ready…\n');
+    const deadline = Date.now() + 180_000;
+    let stacks: Stack[] = [];
+    while (!signal.aborted && Date.now() < deadline) {
+      stacks = (await api.listAll<Stack>(API_VERSION, 'Stack', NS)).items;
+      if (stacks.length && stacks.every((s) => findCondition(s.status?.conditions, 'Ready')?.status === 'True')) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    for (const s of stacks) {
+      const ready = findCondition(s.status?.conditions, 'Ready');
+      io.out(`  Stack ${NS}/${s.metadata.name.padEnd(16)} Ready=${ready?.status ?? 'Unknown'}  ${ready?.message ?? ''}\n`);
+    }
     io.out(
       [
         '',
-        `Kubernetes ${cluster.bins.k8sVersion} is up at ${cluster.server} with ${opts.nodes} kwok node(s).`,
-        `Git serves the example platform repository (${files.length} entries, commit ${sha.slice(0, 12)}) at ${url}`,
+        `Git serves the example platform repository (commit ${sha.slice(0, 12)}) at ${url}`,
+        `The controller logs to ${join(dir, 'controller.log')}`,
         '',
         'Try:',
         `  export PATH=${binDir}:$PATH KUBECONFIG=${cluster.kubeconfigPath}`,
-        '  kubectl get nodes',
-        `  git clone ${url} && ls platform/clusters/demo`,
+        '  kubectl get stacks,gitrepositories -A',
+        '  kubectl -n team-a get deploy,svc,cm',
+        `  git clone ${url} && cd platform   # edit apps/hello/deployment.yaml, commit, git push: applied within 30 s`,
+        '  kubectl -n team-a delete configmap platform-settings   # put back at the next reconcile',
         '',
         'Press Ctrl-C to stop; everything started here is stopped and removed.',
         '',
@@ -63,7 +128,11 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
     });
     io.out('\ngovernor demo: stopping…\n');
   } finally {
-    await cleanup();
+    await controller?.stop();
+    await git.stop();
+    await cluster.stop();
+    await rm(join(dir, 'cluster'), { recursive: true, force: true });
+    await new Promise<void>((r) => logStream.end(r));
   }
   io.out('governor demo: stopped.\n');
 }

@@ -62,6 +62,10 @@ export class Manager {
     });
   }
 
+  get api(): KubeApi {
+    return this.opts.api;
+  }
+
   /** Caches synced (and, with leader election, a leader known). */
   ready(): boolean {
     return this.synced && (!this.elector || this.elector.leader() !== '');

@@ -63,7 +63,15 @@ export async function runController(cfg: ControllerConfig, log: Logger = createL
     concurrency: cfg.work.concurrency,
     kustomizeBinary: cfg.render.kustomizeBinary,
     leaderElection: cfg.leaderElection.enabled
-      ? { namespace: cfg.leaderElection.namespace, name: cfg.leaderElection.name, identity, leaseDurationMs: cfg.leaderElection.leaseDurationMs }
+      ? {
+          namespace: cfg.leaderElection.namespace,
+          name: cfg.leaderElection.name,
+          identity,
+          leaseDurationMs: cfg.leaderElection.leaseDurationMs,
+          // client-go's 15 s : 10 s : 2 s, whatever the lease duration.
+          renewDeadlineMs: Math.round((cfg.leaderElection.leaseDurationMs * 2) / 3),
+          retryPeriodMs: Math.round((cfg.leaderElection.leaseDurationMs * 2) / 15),
+        }
       : undefined,
     onLostLeadership: () => {
       log.error('lost leadership: exiting so a fresh process can compete again');

@@ -362,7 +362,8 @@ async function finish(stack: Stack, deps: StackDeps, now: Date, outcome: Outcome
   const before = findCondition(prev.conditions, 'Ready');
   if (before?.status !== outcome.ready || before?.reason !== outcome.reason || before?.message !== outcome.message) {
     await deps.events
-      .record(stack, outcome.ready === 'True' ? 'Normal' : 'Warning', outcome.reason as ErrorCode | string, outcome.message)
+      // Waiting for a dependency is the normal order of things, not a warning.
+      .record(stack, outcome.ready === 'True' || outcome.reason === ErrorCodes.DependencyNotReady ? 'Normal' : 'Warning', outcome.reason as ErrorCode | string, outcome.message)
       .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'event not recorded'));
   }
 }
