@@ -76,6 +76,7 @@ test('leader election: only the leader reconciles; a stopped leader hands over a
   await leader.stop();
   await waitFor('the follower to take over', async () => follower.manager.isLeading(), LEASE_MS, 20);
   const handover = Date.now() - stoppedAt;
+  t.diagnostic(`released lease taken over after ${handover} ms`);
   assert.ok(handover < LEASE_MS, `released lease taken over in ${handover} ms`);
   const lease = await leaseOf(api, ns, 'governor-test');
   assert.equal(lease?.spec?.holderIdentity, followerId);
@@ -112,6 +113,7 @@ test('leader election: only the leader reconciles; a stopped leader hands over a
   await fetchNow(api, ns, 'platform');
   await waitFor('the candidate to take over', async () => c.manager.isLeading(), LEASE_MS + 3000, 20);
   const takeover = Date.now() - killedAt;
+  t.diagnostic(`lease of the killed process taken over after ${takeover} ms`);
   // The lease runs out LEASE_MS after the last renewal (at most one retry period before the kill);
   // the candidate notices within one of its own (jittered) retry periods.
   assert.ok(takeover <= LEASE_MS + RETRY_MS * 2.2 + 500, `taken over ${takeover} ms after the kill`);
