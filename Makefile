@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE := node_modules/.bin/node
 NPM_STAMP := node_modules/.governor-installed
-DEBIAN_PACKAGES := git ca-certificates
+DEBIAN_PACKAGES := git ca-certificates openssh-server openssh-client
 
 .PHONY: help deps debian-deps bins build lint test demo cluster-up cluster-down clean
 

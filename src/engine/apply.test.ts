@@ -155,7 +155,7 @@ test('apply: an unknown kind fails the whole batch before anything is written, n
   assert.deepEqual(writes, []);
 });
 
-test('apply: a refused object is reported by name with the API server message; later stages are not applied', async (t) => {
+test('apply: a refused object is reported by name with the API server message; nothing else is applied', async (t) => {
   const info = await testCluster(t);
   const ns = await testNamespace(t, info, 'apply');
   const api = await testKubeApi(t, info);
@@ -165,7 +165,8 @@ test('apply: a refused object is reported by name with the API server message; l
   assert.equal(sameStage.failures.length, 1);
   assert.equal(describeRef(sameStage.failures[0]!.ref), `Service/${ns}/bad`);
   assert.match(sameStage.failures[0]!.message, /Service "bad" is invalid: .*99999/);
-  assert.deepEqual(actions(sameStage), [`ConfigMap/${ns}/fine=created`], 'the rest of the same stage is applied');
+  assert.deepEqual(actions(sameStage), [], 'nothing of the batch is applied');
+  assert.equal(await api.find({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'fine' }), undefined);
 
   // A refused cluster definition stops everything that may depend on it.
   const badNs: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'Not_A_Valid_Name' } };

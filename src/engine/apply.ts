@@ -2,9 +2,13 @@
  * Staged server-side apply of a Stack's rendered objects (DESIGN.md §3 steps 4–5).
  *
  * Nothing is written until every object's kind is known to the cluster (or defined by a CRD in
- * the same batch), so a typo in one manifest cannot leave a revision half-applied. Each object is
- * first applied as a dry run and only really applied when that result differs from the live
- * object, so unchanged objects keep their resourceVersion and watchers see no churn.
+ * the same batch) and every object has passed a server-side dry run, so a typo or a refusal
+ * (validation, admission, RBAC of an impersonated account) in one manifest cannot leave a
+ * revision half-applied. The exception is an object behind a stage that writes (a new Namespace,
+ * a changed CRD or class): its verdict may depend on that stage, so it is judged again at its own
+ * stage, and a refusal there still stops that stage before it writes. An object is only really
+ * applied when its dry run differs from the live object, so unchanged objects keep their
+ * resourceVersion and watchers see no churn.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Annotations, ApplyPolicies, Labels } from '../api/constants.ts';
@@ -69,6 +73,28 @@ export async function applyObjects(api: KubeApi, objects: readonly KubeObject[],
   const byObject = new Map(prepared.map((p) => [p.obj, p]));
   const stages = applyStages(prepared.map((p) => p.obj as Obj)).map((stage) => stage.map((o) => byObject.get(o as KubeObject) as Prepared));
 
+  const concurrency = opts.concurrency ?? defaultConcurrency;
+  // Every object is dry-run before the first write. A refusal is final when no earlier stage
+  // writes anything (its verdict cannot depend on one): then nothing at all is applied. Behind a
+  // stage that writes (a new Namespace, a changed CRD or class), objects are judged again at their
+  // own stage, against what it wrote.
+  const early = new Map(
+    await mapLimited(prepared.filter((p) => p.mapping), concurrency, async (p) => [p, await planOne(api, p, opts)] as const),
+  );
+  const plans = new Map<Prepared, Plan>();
+  const refused: ApplyFailure[] = [];
+  for (const stage of stages) {
+    let writes = false;
+    for (const p of stage) {
+      const plan = early.get(p);
+      if (plan && 'p' in plan) plans.set(p, plan);
+      else if (plan) refused.push(plan);
+      writes ||= !plan || !('p' in plan) || (plan.action !== 'unchanged' && plan.action !== 'skipped');
+    }
+    if (writes) break;
+  }
+  if (refused.length > 0) return { changes: [], failures: refused };
+
   const changes: ApplyChange[] = [];
   const failures: ApplyFailure[] = [];
   for (const stage of stages) {
@@ -79,7 +105,11 @@ export async function applyObjects(api: KubeApi, objects: readonly KubeObject[],
       failures.push({ ref: p.ref, message: `kind ${p.obj.kind} (${p.obj.apiVersion}) is still not served by the cluster after its CRD was applied` });
     }
     const ready = stage.filter((p) => p.mapping);
-    const results = await mapLimited(ready, opts.concurrency ?? defaultConcurrency, (p) => applyOne(api, p, opts));
+    const stagePlans = await mapLimited(ready, concurrency, async (p) => plans.get(p) ?? planOne(api, p, opts));
+    for (const plan of stagePlans) if (!('p' in plan)) failures.push({ ref: plan.ref, message: plan.message });
+    // A refusal in this stage stops it before it writes anything.
+    if (failures.length > 0) break;
+    const results = await mapLimited(stagePlans as Plan[], concurrency, (plan) => writeOne(api, plan, opts));
     for (const r of results) {
       if ('action' in r) changes.push(r);
       else failures.push(r);
@@ -148,6 +178,10 @@ type CrdSpec = {
   versions?: { name?: string; served?: boolean }[];
 };
 
+function isNamespace(obj: KubeObject): boolean {
+  return obj.kind === 'Namespace' && obj.apiVersion === 'v1';
+}
+
 function isCrd(obj: KubeObject): boolean {
   return splitApiVersion(obj.apiVersion).group === 'apiextensions.k8s.io' && obj.kind === 'CustomResourceDefinition';
 }
@@ -175,34 +209,50 @@ async function resolveDeferred(api: KubeApi, deferred: readonly Prepared[], opts
   }
 }
 
-async function applyOne(api: KubeApi, p: Prepared, opts: ApplyObjectsOptions): Promise<ApplyChange | ApplyFailure> {
+/** What a write will do, decided by a dry run (or, for if-not-present, by the live object). */
+type Plan = { p: Prepared; action: ApplyAction; live?: KubeObject; drift?: string[] };
+
+async function planOne(api: KubeApi, p: Prepared, opts: ApplyObjectsOptions): Promise<Plan | ApplyFailure> {
   opts.signal?.throwIfAborted();
-  const base = { ref: p.ref, id: p.id };
-  if (p.policy === ApplyPolicies.Ignore) return { ...base, action: 'skipped' };
+  if (p.policy === ApplyPolicies.Ignore) return { p, action: 'skipped' };
   try {
     if (p.policy === ApplyPolicies.IfNotPresent) {
       const live = await api.find(p.ref);
-      if (live) return { ...base, action: 'skipped', object: live };
-      return { ...base, action: 'created', object: await api.apply(p.obj) };
+      if (live) return { p, action: 'skipped', live };
+      await api.apply(p.obj, { dryRun: true });
+      return { p, action: 'created' };
     }
     const dry = await api.apply(p.obj, { dryRun: true });
-    if (!dry.metadata.resourceVersion) return { ...base, action: 'created', object: await api.apply(p.obj) };
+    if (!dry.metadata.resourceVersion) return { p, action: 'created' };
     const live = await api.find(p.ref);
-    if (!live) return { ...base, action: 'created', object: await api.apply(p.obj) };
+    if (!live) return { p, action: 'created' };
     const drift = driftPaths(dry, live);
-    if (drift.length === 0) return { ...base, action: 'unchanged', object: live };
-    opts.signal?.throwIfAborted();
-    return { ...base, action: 'configured', object: await api.apply(p.obj), drift };
+    if (drift.length === 0) return { p, action: 'unchanged', live };
+    return { p, action: 'configured', drift };
   } catch (err) {
     if (opts.signal?.aborted) throw err;
-    if (opts.force && isImmutableFieldError(err)) {
-      try {
-        return { ...base, action: 'recreated', object: await recreate(api, p, opts) };
-      } catch (err2) {
-        if (opts.signal?.aborted) throw err2;
-        return { ref: p.ref, message: `re-creating after an immutable field changed: ${messageOf(err2)}` };
-      }
+    if (opts.force && isImmutableFieldError(err)) return { p, action: 'recreated' };
+    return { ref: p.ref, message: messageOf(err) };
+  }
+}
+
+async function writeOne(api: KubeApi, plan: Plan, opts: ApplyObjectsOptions): Promise<ApplyChange | ApplyFailure> {
+  const { p, action } = plan;
+  const base = { ref: p.ref, id: p.id };
+  if (action === 'skipped' || action === 'unchanged') return { ...base, action, ...(plan.live ? { object: plan.live } : {}) };
+  opts.signal?.throwIfAborted();
+  if (action === 'recreated') {
+    try {
+      return { ...base, action, object: await recreate(api, p, opts) };
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      return { ref: p.ref, message: `re-creating after an immutable field changed: ${messageOf(err)}` };
     }
+  }
+  try {
+    return { ...base, action, object: await api.apply(p.obj), ...(plan.drift ? { drift: plan.drift } : {}) };
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
     return { ref: p.ref, message: messageOf(err) };
   }
 }
@@ -243,7 +293,7 @@ type Condition = { type?: string; status?: string; reason?: string; message?: st
 
 /** After the cluster-definitions stage: CRDs established and Namespaces active, or why not. */
 async function waitForDefinitions(api: KubeApi, stage: readonly Prepared[], opts: ApplyObjectsOptions): Promise<ApplyFailure[]> {
-  const waits = stage.filter((p) => p.policy !== ApplyPolicies.Ignore && (isCrd(p.obj) || (p.obj.kind === 'Namespace' && p.obj.apiVersion === 'v1')));
+  const waits = stage.filter((p) => p.policy !== ApplyPolicies.Ignore && (isCrd(p.obj) || isNamespace(p.obj)));
   const results = await mapLimited(waits, opts.concurrency ?? defaultConcurrency, (p) => waitReady(api, p, opts));
   return results.filter((r): r is ApplyFailure => r !== undefined);
 }

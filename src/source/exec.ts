@@ -320,6 +320,12 @@ function gitFailure(command: string, exit: number, stderr: string, url: GitUrl, 
   const where = redactUrl(url.url);
   const details = { command, exitCode: exit, url: where };
   const kind = classifyGitError(stderr);
+  if (kind === ErrorCodes.GitAuthFailed && /Host key verification failed/i.test(stderr)) {
+    // ssh's own text is a screenful of banner naming our (already deleted) temp known_hosts file.
+    return new GovernorError(kind, `host key verification failed for ${where}: ${hostKeyProblem(stderr) ?? detail}`, {
+      details: { ...details, reason: 'HostKeyVerificationFailed' },
+    });
+  }
   switch (kind) {
     case ErrorCodes.GitAuthFailed:
       return new GovernorError(kind, `authentication to ${where} failed: ${detail}`, { details });
@@ -336,6 +342,18 @@ function gitFailure(command: string, exit: number, stderr: string, url: GitUrl, 
     default:
       return new GovernorError(ErrorCodes.GitOperationFailed, `git ${command} failed (exit ${exit}): ${detail}`, { details });
   }
+}
+
+/** What ssh found wrong with the server's host key, in one line; undefined when it did not say. */
+function hostKeyProblem(stderr: string): string | undefined {
+  const changed = /key sent by the remote host is\s+(SHA256:[A-Za-z0-9+/=]+)/.exec(stderr);
+  const type = /The fingerprint for the (\S+) key sent/.exec(stderr)?.[1] ?? 'host';
+  if (/Host key for \S+ has changed/.test(stderr)) {
+    return `the server's ${type} key${changed ? ` ${changed[1]}` : ''} does not match the one in known_hosts`;
+  }
+  const unknown = /No (\S+) host key is known for (\S+?)(?: and|\.?$)/m.exec(stderr);
+  if (unknown) return `known_hosts has no ${unknown[1]} key for ${unknown[2]}`;
+  return undefined;
 }
 
 function timeoutError(command: string, timeoutMs: number, url: GitUrl): GovernorError {

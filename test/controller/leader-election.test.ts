@@ -116,7 +116,7 @@ test('leader election: only the leader reconciles; a stopped leader hands over a
   t.diagnostic(`lease of the killed process taken over after ${takeover} ms`);
   // The lease runs out LEASE_MS after the last renewal (at most one retry period before the kill);
   // the candidate notices within one of its own (jittered) retry periods.
-  assert.ok(takeover <= LEASE_MS + RETRY_MS * 2.2 + 500, `taken over ${takeover} ms after the kill`);
+  assert.ok(takeover <= LEASE_MS + RETRY_MS * 2.2 + 1000, `taken over ${takeover} ms after the kill`);
   assert.ok(takeover >= LEASE_MS - RETRY_MS * 2, `taken over ${takeover} ms after the kill: before the lease ran out`);
   assert.equal((await leaseOf(api, ns, 'governor-controller'))?.spec?.holderIdentity, 'c');
   await waitForStack(api, ns, 'apps', 'Ready at v4 through the candidate', readyAt(sha4));

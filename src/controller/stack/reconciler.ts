@@ -1,6 +1,7 @@
 import {
   API_VERSION,
   Annotations,
+  ApplyPolicies,
   FINALIZER,
   validateSpec,
   type GitRepository,
@@ -11,7 +12,7 @@ import {
 } from '../../api/index.ts';
 import { applyObjects, type ApplyResult } from '../../engine/apply.ts';
 import { compileHealthChecks, objectHealth, summarize, type ObjectHealth } from '../../engine/health/index.ts';
-import { diffInventory } from '../../engine/inventory.ts';
+import { diffInventory, formatId } from '../../engine/inventory.ts';
 import { splitApiVersion } from '../../kube/discovery.ts';
 import { pruneObjects } from '../../engine/prune.ts';
 import { ErrorCodes, GovernorError, type ErrorCode } from '../../errors.ts';
@@ -119,6 +120,15 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
         ])
       : deps.api;
     const owner = { name, namespace };
+    // Write-ahead: the inventory covers what this apply may create before the first write, so a
+    // controller killed mid-apply still knows, after a restart, every object it created, and
+    // prunes those that Git dropped meanwhile instead of leaving them orphaned.
+    const pending = union(previous, intendedEntries(objects, deps.api));
+    if (pending.length > previous.length) {
+      await patchStatus(deps.api, stack, { inventory: { entries: pending } });
+      stack = { ...stack, status: { ...stack.status, inventory: { entries: pending } } };
+      base.inventory = { entries: pending };
+    }
     const applied = await applyObjects(target, objects, { owner, force: spec.force });
     // An if-not-present object left alone is still ours (it stays in the inventory); an ignored one never was.
     const appliedEntries: InventoryEntry[] = applied.changes
@@ -178,6 +188,18 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
     });
     return { requeueAfterMs: retryMs };
   }
+}
+
+/** Inventory entries of the rendered objects as the apply will write them (ignored ones never are). */
+function intendedEntries(objects: readonly KubeObject[], api: KubeApi): InventoryEntry[] {
+  return objects
+    .filter((o) => o.metadata.annotations?.[Annotations.Apply] !== ApplyPolicies.Ignore)
+    .map((o) => {
+      const namespaced = api.mapper.peek(o.apiVersion, o.kind)?.namespaced ?? true;
+      const { group, version } = splitApiVersion(o.apiVersion);
+      const ref = { group, kind: o.kind, namespace: namespaced ? (o.metadata.namespace ?? '') : '', name: o.metadata.name };
+      return { id: formatId(ref), v: version };
+    });
 }
 
 function union(a: readonly InventoryEntry[], b: readonly InventoryEntry[]): InventoryEntry[] {
