@@ -119,11 +119,11 @@ export class Manager {
       renewDeadlineMs: le.renewDeadlineMs,
       retryPeriodMs: le.retryPeriodMs,
       onStartedLeading: () => {
-        this.opts.log.info({ identity: le.identity }, 'became leader');
+        this.opts.log.info({ replica: le.identity }, 'became leader');
         this.startWorking();
       },
       onStoppedLeading: async () => {
-        this.opts.log.warn({ identity: le.identity }, 'leadership lost');
+        this.opts.log.warn({ replica: le.identity }, 'leadership lost');
         this.leading = false;
         await this.queue.stop();
         this.opts.onLostLeadership?.();

@@ -85,7 +85,7 @@ export async function runController(cfg: ControllerConfig, log: Logger = createL
       ? await startProbeServer({ address: cfg.endpoints.metricsAddr, ready: () => manager.ready(), registry: metrics.registry })
       : undefined;
   await manager.start();
-  log.info({ identity, health: cfg.endpoints.healthAddr, metrics: cfg.endpoints.metricsAddr }, 'controller started');
+  log.info({ replica: identity, health: cfg.endpoints.healthAddr, metrics: cfg.endpoints.metricsAddr }, 'controller started');
   return {
     manager,
     log,

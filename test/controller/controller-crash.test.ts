@@ -42,7 +42,7 @@ test('a controller killed with SIGKILL in the middle of applying 500 objects con
   await api.apply(stack(ns, 'apps', { sourceRef: { name: 'platform' }, path: './apps', interval: '1h', timeout: '2m' }));
 
   // Kill it as soon as some, but not all, of the objects exist.
-  let seen = 0;
+  let seen: number;
   for (const deadline = Date.now() + 60_000; ; ) {
     seen = (await ours(api, ns)).length;
     if (seen >= 60 && seen < COUNT) break;
