@@ -51,6 +51,12 @@ export type ApplyObjectsOptions = {
   crdTimeoutMs?: number;
   /** How long a forced re-create waits for the old object to be gone; default 60 s. */
   recreateTimeoutMs?: number;
+  /**
+   * Awaited once, right before the first write; not at all when nothing is written (every object
+   * unchanged, or the apply refused before writing). The reconciler records its write-ahead
+   * inventory here, so a revision that fails before writing leaves the inventory as it was.
+   */
+  beforeFirstWrite?: () => Promise<void>;
   signal?: AbortSignal;
 };
 
@@ -97,6 +103,7 @@ export async function applyObjects(api: KubeApi, objects: readonly KubeObject[],
 
   const changes: ApplyChange[] = [];
   const failures: ApplyFailure[] = [];
+  let beforeFirstWrite = opts.beforeFirstWrite;
   for (const stage of stages) {
     opts.signal?.throwIfAborted();
     const deferred = stage.filter((p) => !p.mapping);
@@ -109,6 +116,11 @@ export async function applyObjects(api: KubeApi, objects: readonly KubeObject[],
     for (const plan of stagePlans) if (!('p' in plan)) failures.push({ ref: plan.ref, message: plan.message });
     // A refusal in this stage stops it before it writes anything.
     if (failures.length > 0) break;
+    if (beforeFirstWrite && (stagePlans as Plan[]).some((plan) => plan.action !== 'unchanged' && plan.action !== 'skipped')) {
+      const call = beforeFirstWrite;
+      beforeFirstWrite = undefined;
+      await call();
+    }
     const results = await mapLimited(stagePlans as Plan[], concurrency, (plan) => writeOne(api, plan, opts));
     for (const r of results) {
       if ('action' in r) changes.push(r);

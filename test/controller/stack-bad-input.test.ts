@@ -95,16 +95,24 @@ test('bad input: nothing from the failing revision is applied, the reason is cle
   // A directory symlink to the parent of the checkout: outside it, and it exists.
   await symlink('../../..', join(git.work.dir, 'cases/symlink/outside'));
   await api.delete({ apiVersion: 'v1', kind: 'Secret', namespace: ns, name: 'vars' });
+  // The cases that break through the Stack's spec break first, so that they never see the bad
+  // revision with a good spec.
+  await api.mergePatch(stackRef(ns, 'path'), { spec: { path: '../..' } });
+  await api.mergePatch(stackRef(ns, 'dependency'), { spec: { dependsOn: [{ name: 'does-not-exist' }] } });
+  await waitForStack(api, ns, 'path', 'failing with the new spec', failedWith('PathEscapesCheckout'));
+  await waitForStack(api, ns, 'dependency', 'failing with the new spec', failedWith('DependencyNotFound'));
+
   const sha2 = await git.work.commit('bad');
   await fetchNow(api, ns, 'platform', `fetch-${sha2}`);
   await waitFor('the source at the bad revision', async () => (await getRepo(api, ns, 'platform'))?.status?.artifact?.revision === `main@sha1:${sha2}`, 30_000);
-  // The cases that break through the Stack's spec, now that the bad revision is the source's.
-  await api.mergePatch(stackRef(ns, 'path'), { spec: { path: '../..' } });
-  await api.mergePatch(stackRef(ns, 'dependency'), { spec: { dependsOn: [{ name: 'does-not-exist' }] } });
+  // A reconcile of every Stack that starts now sees the bad revision (the dependency case, which
+  // fails before it looks at the source, shows no other sign of having seen it).
+  const requested = `after-${sha2}`;
+  for (const c of cases) await api.mergePatch(stackRef(ns, c), { metadata: { annotations: { 'governor.dev/reconcile-requested-at': requested } } });
 
   /** The assertions every case shares; returns the Ready message. */
   const assertKept = async (c: string, reason: string, opts: { attempted: boolean }): Promise<string> => {
-    const s = await waitForStack(api, ns, c, `Ready=False with reason ${reason}`, failedWith(reason));
+    const s = await waitForStack(api, ns, c, `Ready=False with reason ${reason} after the bad revision`, (s) => failedWith(reason)(s) && s.status?.lastHandledReconcileAt === requested);
     const old = before.get(c)!;
     assert.equal(s.status?.lastAppliedRevision, `main@sha1:${sha1}`, 'lastAppliedRevision is still the good one');
     if (opts.attempted) assert.equal(s.status?.lastAttemptedRevision, `main@sha1:${sha2}`);
@@ -139,7 +147,7 @@ test('bad input: nothing from the failing revision is applied, the reason is cle
 
   await t.test('a kind the cluster does not know', async () => {
     const message = await assertKept('unknown-kind', 'UnknownKind', { attempted: true });
-    assert.match(message, /Widget .*w.*widgets\.example\.com\/v1/);
+    assert.match(message, new RegExp(`does not know the kind of .*Widget/${ns}/w \\(widgets\\.example\\.com/v1\\)`));
     assert.equal(await api.find(cmRef(ns, 'unknown-kind-new')), undefined);
   });
 

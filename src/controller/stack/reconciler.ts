@@ -122,14 +122,18 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
     const owner = { name, namespace };
     // Write-ahead: the inventory covers what this apply may create before the first write, so a
     // controller killed mid-apply still knows, after a restart, every object it created, and
-    // prunes those that Git dropped meanwhile instead of leaving them orphaned.
+    // prunes those that Git dropped meanwhile instead of leaving them orphaned. Recorded only
+    // once something is about to be written: a revision refused before the first write (an
+    // unknown kind, a failed dry run) leaves the inventory exactly as it was.
     const pending = union(previous, intendedEntries(objects, deps.api));
-    if (pending.length > previous.length) {
-      await patchStatus(deps.api, stack, { inventory: { entries: pending } });
-      stack = { ...stack, status: { ...stack.status, inventory: { entries: pending } } };
+    const writeAhead = async (): Promise<void> => {
+      if (pending.length <= previous.length) return;
+      const current = stack!;
+      await patchStatus(deps.api, current, { inventory: { entries: pending } });
+      stack = { ...current, status: { ...current.status, inventory: { entries: pending } } };
       base.inventory = { entries: pending };
-    }
-    const applied = await applyObjects(target, objects, { owner, force: spec.force });
+    };
+    const applied = await applyObjects(target, objects, { owner, force: spec.force, beforeFirstWrite: writeAhead });
     // An if-not-present object left alone is still ours (it stays in the inventory); an ignored one never was.
     const appliedEntries: InventoryEntry[] = applied.changes
       .filter((c) => c.action !== 'skipped' || c.object !== undefined)
