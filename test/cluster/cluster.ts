@@ -27,6 +27,15 @@ export interface ClusterOptions {
   pidLog?: string;
 }
 
+/** Which ports each component binds, so a collision can be retried with new ones. */
+const PORTS_OF: Record<ComponentName, (keyof Ports)[]> = {
+  etcd: ['etcdClient', 'etcdPeer'],
+  'kube-apiserver': ['apiserver'],
+  'kube-controller-manager': ['controllerManager'],
+  'kube-scheduler': ['scheduler'],
+  kwok: ['kwok'],
+};
+
 interface Ports {
   etcdClient: number;
   etcdPeer: number;
@@ -105,7 +114,7 @@ export class LocalCluster {
     }
     try {
       for (const c of COMPONENTS) {
-        await this.startComponent(c);
+        await this.firstStart(c);
         if (c === 'kube-apiserver') await this.writeKubeconfigs();
       }
       await this.createNodes(this.opts.nodes ?? 1);
@@ -114,6 +123,23 @@ export class LocalCluster {
       throw err;
     }
     return this;
+  }
+
+  /**
+   * A port picked as free can be taken by another process before the component binds it (tests
+   * start clusters in parallel); then the component gets new ports and one more try.
+   */
+  private async firstStart(name: ComponentName, attempts = 3): Promise<void> {
+    for (let i = 1; ; i++) {
+      try {
+        return await this.startComponent(name);
+      } catch (err) {
+        if (i >= attempts || !/address already in use/i.test((err as Error).message)) throw err;
+        await this.procs.get(name)?.stop();
+        this.procs.delete(name);
+        for (const key of PORTS_OF[name]) this.ports[key] = await freePort();
+      }
+    }
   }
 
   /** Starts one component (after a stop) and waits until it is ready. */
