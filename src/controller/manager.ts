@@ -12,6 +12,9 @@ import type { EventSink } from './events.ts';
 import { ArtifactStore, reconcileGitRepository } from './gitrepository/reconciler.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import { reconcileStack } from './stack/reconciler.ts';
+import { forgetStack, type DriftDeps } from './stack/drift.ts';
+import { DriftTracker } from './drift/tracker.ts';
+import { DriftWatcher } from './drift/watcher.ts';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -49,12 +52,26 @@ export class Manager {
   private readonly queue: WorkQueue;
   private readonly repoInformers: Informer<GitRepository>[] = [];
   private readonly stackInformers: Informer<Stack>[] = [];
+  private readonly drift: DriftDeps;
   private elector: LeaderElector | undefined;
   private synced = false;
   private leading = false;
 
   constructor(opts: ManagerOptions) {
     this.opts = opts;
+    const tracker = new DriftTracker();
+    this.drift = {
+      tracker,
+      watcher: new DriftWatcher({
+        api: opts.api,
+        namespaces: opts.namespaces,
+        // Compared on arrival: only real drift wakes the Stack; status churn and our own writes do not.
+        onChange: (ev) => {
+          if (tracker.observe(ev)) this.queue.add(`Stack/${ev.stack.namespace}/${ev.stack.name}`);
+        },
+        onError: (err) => opts.log.warn({ err: (err as Error).message }, 'drift watch error'),
+      }),
+    };
     this.queue = new WorkQueue({
       concurrency: opts.concurrency ?? 4,
       handler: (key) => this.handle(key),
@@ -97,6 +114,7 @@ export class Manager {
           path: resourcePath(stackMapping, ns),
           onAdd: (o) => this.enqueue('Stack', o),
           onUpdate: (o, old) => this.onStackUpdate(o, old),
+          onDelete: (o) => void forgetStack(this.drift, o.metadata.namespace!, o.metadata.name),
           onError: (err) => this.opts.log.warn({ err: (err as Error).message }, 'Stack watch error'),
         }),
       );
@@ -138,6 +156,7 @@ export class Manager {
     await this.elector?.stop({ release: true });
     await this.queue.stop();
     this.leading = false;
+    await this.drift.watcher.stop();
     await Promise.all([...this.repoInformers, ...this.stackInformers].map((i) => i.stop()));
   }
 
@@ -206,7 +225,7 @@ export class Manager {
             ...common,
             onRevision: (ns, n) => this.enqueueStacksOfSource(ns, n),
           })
-        : await reconcileStack(namespace, name, { ...common, kustomizeBinary: this.opts.kustomizeBinary });
+        : await reconcileStack(namespace, name, { ...common, kustomizeBinary: this.opts.kustomizeBinary, drift: this.drift, metrics: this.opts.metrics });
     } catch (err) {
       result = isGovernorError(err) ? err.code : 'InternalError';
       throw err;

@@ -7,6 +7,8 @@ export class ControllerMetrics {
   readonly reconcileTotal: Counter<'kind' | 'result'>;
   readonly queueDepth: Gauge;
   readonly ready: Gauge<'kind' | 'namespace' | 'name'>;
+  readonly driftDetected: Counter<'namespace' | 'name'>;
+  readonly driftCorrected: Counter<'namespace' | 'name'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'governor_process_' });
@@ -24,6 +26,18 @@ export class ControllerMetrics {
       registers: [this.registry],
     });
     this.queueDepth = new Gauge({ name: 'governor_workqueue_depth', help: 'Keys waiting in the work queue.', registers: [this.registry] });
+    this.driftDetected = new Counter({
+      name: 'governor_drift_detected_total',
+      help: 'Objects found changed (or deleted) in the cluster by someone other than Governor, per Stack.',
+      labelNames: ['namespace', 'name'],
+      registers: [this.registry],
+    });
+    this.driftCorrected = new Counter({
+      name: 'governor_drift_corrected_total',
+      help: 'Drifted objects put back to what Git says, per Stack.',
+      labelNames: ['namespace', 'name'],
+      registers: [this.registry],
+    });
     this.ready = new Gauge({
       name: 'governor_ready',
       help: '1 when the object is Ready, 0 otherwise.',

@@ -57,6 +57,8 @@ export type ApplyObjectsOptions = {
    * inventory here, so a revision that fails before writing leaves the inventory as it was.
    */
   beforeFirstWrite?: () => Promise<void>;
+  /** Plan only: every object is dry-run and compared, nothing is written (drift in `warn` mode). */
+  dryRun?: boolean;
   signal?: AbortSignal;
 };
 
@@ -116,7 +118,7 @@ export async function applyObjects(api: KubeApi, objects: readonly KubeObject[],
     for (const plan of stagePlans) if (!('p' in plan)) failures.push({ ref: plan.ref, message: plan.message });
     // A refusal in this stage stops it before it writes anything.
     if (failures.length > 0) break;
-    if (beforeFirstWrite && (stagePlans as Plan[]).some((plan) => plan.action !== 'unchanged' && plan.action !== 'skipped')) {
+    if (!opts.dryRun && beforeFirstWrite && (stagePlans as Plan[]).some((plan) => plan.action !== 'unchanged' && plan.action !== 'skipped')) {
       const call = beforeFirstWrite;
       beforeFirstWrite = undefined;
       await call();
@@ -126,7 +128,7 @@ export async function applyObjects(api: KubeApi, objects: readonly KubeObject[],
       if ('action' in r) changes.push(r);
       else failures.push(r);
     }
-    if (failures.length === 0) failures.push(...(await waitForDefinitions(api, stage, opts)));
+    if (failures.length === 0 && !opts.dryRun) failures.push(...(await waitForDefinitions(api, stage, opts)));
     // Later stages depend on this one (CRDs, Namespaces, classes): applying them now would only
     // add failures that hide the one that matters.
     if (failures.length > 0) break;
@@ -252,6 +254,7 @@ async function writeOne(api: KubeApi, plan: Plan, opts: ApplyObjectsOptions): Pr
   const { p, action } = plan;
   const base = { ref: p.ref, id: p.id };
   if (action === 'skipped' || action === 'unchanged') return { ...base, action, ...(plan.live ? { object: plan.live } : {}) };
+  if (opts.dryRun) return { ...base, action, ...(plan.drift ? { drift: plan.drift } : {}) };
   opts.signal?.throwIfAborted();
   if (action === 'recreated') {
     try {

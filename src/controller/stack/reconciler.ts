@@ -29,8 +29,13 @@ import type { ArtifactStore } from '../gitrepository/reconciler.ts';
 import { gitAuthFromSecret, readSecretData } from '../secrets.ts';
 import { patchStatus, sameJson } from '../status.ts';
 import { findCycle, type DependencyNode } from './dependencies.ts';
+import { fingerprintOf, forgetStack, handleDrift, rememberApplied, withOutOfSync, type DriftDeps } from './drift.ts';
+import type { ControllerMetrics } from '../metrics.ts';
 
 export interface StackDeps {
+  /** Watches of applied objects and what was applied; without it every interval compares everything. */
+  drift?: DriftDeps;
+  metrics?: ControllerMetrics;
   api: KubeApi;
   source: GitSource;
   artifacts: ArtifactStore;
@@ -93,6 +98,27 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
     const { dir, revision: rev } = await sourceArtifact(stack, spec, deps);
     revision = rev;
     const variables = await substitutionVariables(stack, spec, deps.api);
+    const target = spec.serviceAccountName
+      ? deps.api.impersonating(`system:serviceaccount:${namespace}:${spec.serviceAccountName}`, [
+          'system:serviceaccounts',
+          `system:serviceaccounts:${namespace}`,
+        ])
+      : deps.api;
+    const fingerprint = fingerprintOf(rev, stack.metadata.generation, variables);
+    const settled =
+      deps.drift?.tracker.fingerprint(`${namespace}/${name}`) === fingerprint &&
+      stack.status?.lastAppliedRevision === rev &&
+      (!requested || requested === stack.status?.lastHandledReconcileAt) &&
+      findCondition(stack.status?.conditions, 'Ready')?.status === 'True';
+    if (settled && deps.drift) {
+      // Nothing changed since the last apply but what the watches saw: no render, no dry-run.
+      const { status, failure } = await handleDrift(stack, spec, deps.drift, target, { events: deps.events, log: deps.log, metrics: deps.metrics, now: now() }, base);
+      const outcome: Outcome = failure
+        ? { ready: 'False', reason: ErrorCodes.ApplyFailed, message: failure }
+        : { ready: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${rev}` };
+      await finish(stack, deps, now(), outcome, status);
+      return { requeueAfterMs: failure ? retryMs : intervalMs };
+    }
     const { objects } = await render({
       checkoutDir: dir,
       path: spec.path,
@@ -113,13 +139,11 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
       );
     }
 
-    const target = spec.serviceAccountName
-      ? deps.api.impersonating(`system:serviceaccount:${namespace}:${spec.serviceAccountName}`, [
-          'system:serviceaccounts',
-          `system:serviceaccounts:${namespace}`,
-        ])
-      : deps.api;
     const owner = { name, namespace };
+    const sameRevision = rev === stack.status?.lastAppliedRevision && stack.status?.observedGeneration === stack.metadata.generation;
+    if (spec.drift.mode === 'warn' && sameRevision && deps.drift) {
+      return await warnOnly(stack, spec, deps.drift, target, objects, fingerprint, base, { deps, now: now(), intervalMs, rev });
+    }
     // Write-ahead: the inventory covers what this apply may create before the first write, so a
     // controller killed mid-apply still knows, after a restart, every object it created, and
     // prunes those that Git dropped meanwhile instead of leaving them orphaned. Recorded only
@@ -178,8 +202,11 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
         return { requeueAfterMs: retryMs };
       }
     }
+    if (sameRevision) await reportCorrections(stack, deps, applied, now());
+    if (deps.drift) await rememberApplied(deps.drift, stack, spec, fingerprint, objects, applied, entries);
     await finish(stack, deps, now(), { ready: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${rev}` }, {
       ...status,
+      ...(sameRevision && applied.changes.some(isChange) ? { drift: { count: 0, lastDriftTime: stamp(now()) } } : {}),
       lastAppliedRevision: rev,
     });
     return { requeueAfterMs: intervalMs };
@@ -371,6 +398,7 @@ async function finalize(stack: Stack, deps: StackDeps): Promise<WorkResult> {
     }
     deps.log.info({ kind: 'Stack', namespace, name, deleted: result.deleted.length }, 'finalized: deleted applied objects');
   }
+  await forgetStack(deps.drift, namespace!, name);
   await deps.api.mergePatch(stackRef(namespace!, name), {
     metadata: { finalizers: stack.metadata.finalizers.filter((f) => f !== FINALIZER), resourceVersion: stack.metadata.resourceVersion },
   });
@@ -379,7 +407,7 @@ async function finalize(stack: Stack, deps: StackDeps): Promise<WorkResult> {
 
 async function finish(stack: Stack, deps: StackDeps, now: Date, outcome: Outcome, status: StackStatus = stack.status ?? {}): Promise<void> {
   const generation = stack.metadata.generation;
-  const conditions = outcomeConditions(stack.status?.conditions, outcome, generation, now);
+  const conditions = outcomeConditions(status.conditions ?? stack.status?.conditions, outcome, generation, now);
   const next: StackStatus = { ...status, observedGeneration: generation, conditions };
   const prev = stack.status ?? {};
   // A quiet interval writes nothing: no status patch, no event.
@@ -392,4 +420,63 @@ async function finish(stack: Stack, deps: StackDeps, now: Date, outcome: Outcome
       .record(stack, outcome.ready === 'True' || outcome.reason === ErrorCodes.DependencyNotReady ? 'Normal' : 'Warning', outcome.reason as ErrorCode | string, outcome.message)
       .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'event not recorded'));
   }
+}
+
+const isChange = (c: ApplyResult['changes'][number]): boolean => c.action !== 'unchanged' && c.action !== 'skipped';
+
+function stamp(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Changes applied at the revision already applied are corrections of drift that no watch saw
+ * (it happened while the controller was stopped): reported like the drift the watches see.
+ */
+async function reportCorrections(stack: Stack, deps: StackDeps, applied: ApplyResult, now: Date): Promise<void> {
+  const fixed = applied.changes.filter(isChange);
+  if (!fixed.length) return;
+  const { namespace, name } = stack.metadata as { namespace: string; name: string };
+  const message = fixed.map((c) => `${describeRef(c.ref)} ${c.drift?.length ? `changed: ${c.drift.join(', ')}` : c.action}`).join('; ');
+  deps.metrics?.driftDetected.inc({ namespace, name }, fixed.length);
+  deps.metrics?.driftCorrected.inc({ namespace, name }, fixed.length);
+  deps.log.warn({ kind: 'Stack', namespace, name, corrected: fixed.map((c) => c.id), at: now.toISOString() }, 'drift detected and corrected');
+  await deps.events.record(stack, 'Warning', 'DriftDetected', message).catch(() => undefined);
+}
+
+/** warn mode at an unchanged revision: compare everything (dry-run), report, write nothing. */
+async function warnOnly(
+  stack: Stack,
+  spec: StackSpec,
+  drift: DriftDeps,
+  target: KubeApi,
+  objects: KubeObject[],
+  fingerprint: string,
+  base: StackStatus,
+  ctx: { deps: StackDeps; now: Date; intervalMs: number; rev: string },
+): Promise<WorkResult> {
+  const { deps, now } = ctx;
+  const owner = { name: stack.metadata.name, namespace: stack.metadata.namespace! };
+  const planned = await applyObjects(target, objects, { owner, dryRun: true });
+  const key = `${owner.namespace}/${owner.name}`;
+  const entries = stack.status?.inventory?.entries ?? [];
+  await rememberApplied(drift, stack, spec, fingerprint, objects, planned, entries);
+  const drifted = planned.changes.filter(isChange).map((c) => ({
+    id: c.id,
+    object: { apiVersion: c.ref.apiVersion, kind: c.ref.kind, metadata: { name: c.ref.name, namespace: c.ref.namespace } } as KubeObject,
+    paths: c.drift ?? [],
+    deleted: c.action === 'created',
+  }));
+  drift.tracker.markOutOfSync(key, drifted);
+  if (drifted.length && (stack.status?.drift?.count ?? 0) !== drifted.length) {
+    await deps.events.record(stack, 'Warning', 'DriftDetected', `${drifted.length} object(s) differ from Git`).catch(() => undefined);
+    deps.metrics?.driftDetected.inc({ namespace: owner.namespace, name: owner.name }, drifted.length);
+  }
+  const status = withOutOfSync(
+    { ...base, ...(drifted.length ? { drift: { count: drifted.length, lastDriftTime: stamp(now) } } : {}) },
+    drift.tracker.outOfSync(key),
+    stack.metadata.generation,
+    now,
+  );
+  await finish(stack, deps, now, { ready: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${ctx.rev}` }, status);
+  return { requeueAfterMs: ctx.intervalMs };
 }
