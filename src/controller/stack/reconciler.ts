@@ -98,12 +98,7 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
     const { dir, revision: rev } = await sourceArtifact(stack, spec, deps);
     revision = rev;
     const variables = await substitutionVariables(stack, spec, deps.api);
-    const target = spec.serviceAccountName
-      ? deps.api.impersonating(`system:serviceaccount:${namespace}:${spec.serviceAccountName}`, [
-          'system:serviceaccounts',
-          `system:serviceaccounts:${namespace}`,
-        ])
-      : deps.api;
+    const target = applierFor(deps.api, namespace, spec.serviceAccountName);
     const fingerprint = fingerprintOf(rev, stack.metadata.generation, variables);
     const settled =
       deps.drift?.tracker.fingerprint(`${namespace}/${name}`) === fingerprint &&
@@ -387,9 +382,7 @@ async function finalize(stack: Stack, deps: StackDeps): Promise<WorkResult> {
   if (!stack.metadata.finalizers?.includes(FINALIZER)) return {};
   const entries = stack.status?.inventory?.entries ?? [];
   if (stack.spec?.prune !== false && entries.length) {
-    const target = stack.spec?.serviceAccountName
-      ? deps.api.impersonating(`system:serviceaccount:${namespace}:${stack.spec.serviceAccountName}`, ['system:serviceaccounts', `system:serviceaccounts:${namespace}`])
-      : deps.api;
+    const target = applierFor(deps.api, namespace!, stack.spec?.serviceAccountName);
     const result = await pruneObjects(target, entries, { owner: { name, namespace: namespace! } });
     if (result.failures.length) {
       const message = `deleting the Stack's objects failed: ${result.failures.map((f) => `${describeRef(f.ref)}: ${f.message}`).join('; ')}`;
@@ -479,4 +472,10 @@ async function warnOnly(
   );
   await finish(stack, deps, now, { ready: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${ctx.rev}` }, status);
   return { requeueAfterMs: ctx.intervalMs };
+}
+
+/** The API as the Stack's service account (Kubernetes impersonation), or as the controller itself. */
+function applierFor(api: KubeApi, namespace: string, serviceAccountName: string | undefined): KubeApi {
+  if (!serviceAccountName) return api;
+  return api.impersonating(`system:serviceaccount:${namespace}:${serviceAccountName}`, ['system:serviceaccounts', `system:serviceaccounts:${namespace}`]);
 }
