@@ -4,7 +4,8 @@
  * `down` asks the supervisor to stop everything and waits until it has.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { ensureBinaries } from './bins.ts';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LocalCluster } from './cluster.ts';
@@ -59,7 +60,15 @@ async function up(p: Paths, nodes: number): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  console.log(`cluster ready. kubeconfig: ${p.kubeconfig}\n  kubectl --kubeconfig ${p.kubeconfig} get nodes`);
+  // kubectl, kustomize and helm of the pinned versions, where a person can put them on PATH.
+  const binDir = resolve(p.dir, '..', 'bin');
+  await mkdir(binDir, { recursive: true });
+  const bins = await ensureBinaries();
+  for (const tool of ['kubectl', 'kustomize', 'helm'] as const) {
+    await rm(join(binDir, tool), { force: true });
+    await symlink(bins[tool], join(binDir, tool));
+  }
+  console.log(`cluster ready. kubeconfig: ${p.kubeconfig}\n  export PATH=${binDir}:$PATH\n  kubectl --kubeconfig ${p.kubeconfig} get nodes`);
 }
 
 async function serve(p: Paths, nodes: number): Promise<void> {

@@ -12,7 +12,7 @@ import {
 } from '../../api/index.ts';
 import { applyObjects, type ApplyResult } from '../../engine/apply.ts';
 import { compileHealthChecks, objectHealth, summarize, type ObjectHealth } from '../../engine/health/index.ts';
-import { diffInventory, formatId } from '../../engine/inventory.ts';
+import { diffInventory, formatId, parseId } from '../../engine/inventory.ts';
 import { splitApiVersion } from '../../kube/discovery.ts';
 import { pruneObjects } from '../../engine/prune.ts';
 import { ErrorCodes, GovernorError, type ErrorCode } from '../../errors.ts';
@@ -108,9 +108,12 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
     if (settled && deps.drift) {
       // Nothing changed since the last apply but what the watches saw: no render, no dry-run.
       const { status, failure } = await handleDrift(stack, spec, deps.drift, target, { events: deps.events, log: deps.log, metrics: deps.metrics, now: now() }, base);
+      const unhealthy = spec.wait ? cachedHealthFailure(spec, stack.status?.inventory?.entries ?? [], deps.drift) : undefined;
       const outcome: Outcome = failure
         ? { ready: 'False', reason: ErrorCodes.ApplyFailed, message: failure }
-        : { ready: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${rev}` };
+        : unhealthy
+          ? { ready: 'False', reason: ErrorCodes.HealthCheckFailed, message: unhealthy }
+          : { ready: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${rev}` };
       await finish(stack, deps, now(), outcome, status);
       return { requeueAfterMs: failure ? retryMs : intervalMs };
     }
@@ -478,4 +481,21 @@ async function warnOnly(
 function applierFor(api: KubeApi, namespace: string, serviceAccountName: string | undefined): KubeApi {
   if (!serviceAccountName) return api;
   return api.impersonating(`system:serviceaccount:${namespace}:${serviceAccountName}`, ['system:serviceaccounts', `system:serviceaccounts:${namespace}`]);
+}
+
+/**
+ * Health between applies, from the drift watches' caches: no request at all. Only a failure
+ * counts here (a rollout in progress after someone else's change is not yet a failure).
+ */
+function cachedHealthFailure(spec: StackSpec, entries: readonly InventoryEntry[], drift: DriftDeps): string | undefined {
+  const exprs = spec.healthCheckExprs?.length ? compileHealthChecks(spec.healthCheckExprs) : undefined;
+  const results: ObjectHealth[] = [];
+  for (const e of entries) {
+    const live = drift.watcher.get(e.id);
+    if (!live) continue;
+    const ref = parseId(e.id);
+    results.push({ ...objectHealth(live as never, exprs), ref });
+  }
+  const summary = summarize(results);
+  return summary.status === 'Failed' ? summary.message : undefined;
 }
