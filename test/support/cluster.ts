@@ -28,9 +28,12 @@ export async function testNamespace(t: TestContext, info: ClusterInfo, prefix = 
   return name;
 }
 
-/** Governor's own Kubernetes API layer, connected to the test cluster as its admin. */
-export async function testKubeApi(t: TestContext, info: ClusterInfo): Promise<KubeApi> {
-  const client = new KubeClient(await connectionFrom(loadKubeConfig({ kubeconfig: info.kubeconfigPath })));
+/**
+ * Governor's own Kubernetes API layer, connected to the test cluster as its admin. A userAgent
+ * other than the controller's (`governor`) tells the test's requests apart in the audit log.
+ */
+export async function testKubeApi(t: TestContext, info: ClusterInfo, opts: { userAgent?: string } = {}): Promise<KubeApi> {
+  const client = new KubeClient(await connectionFrom(loadKubeConfig({ kubeconfig: info.kubeconfigPath })), opts.userAgent ? { userAgent: opts.userAgent } : {});
   t.after(() => client.close());
   return new KubeApi(client);
 }

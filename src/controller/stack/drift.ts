@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Condition, Stack, StackSpec, StackStatus } from '../../api/index.ts';
 import { applyObjects, type ApplyResult } from '../../engine/apply.ts';
-import { describeDrift } from '../../engine/drift/compare.ts';
+import { compileIgnore, describeDrift, ignoredFor, pointerSegments } from '../../engine/drift/compare.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { describeRef, type KubeObject } from '../../kube/types.ts';
 import type { Logger } from '../../log.ts';
@@ -95,7 +95,16 @@ export async function handleDrift(
     status = { ...status, drift: { count: findings.length, lastDriftTime: stamp(deps.now) } };
   }
   if (spec.drift.mode === 'correct' && findings.length) {
-    const objects = findings.map((f) => drift.tracker.object(key, f.id)?.rendered).filter((o): o is KubeObject => o !== undefined);
+    const ignore = compileIgnore(spec.drift.ignore);
+    const objects = findings
+      .map((f) => {
+        const rendered = drift.tracker.object(key, f.id)?.rendered;
+        if (!rendered || f.deleted) return rendered;
+        // Fields the ignore rules leave alone keep their live values: correcting the image must not reset a scale.
+        const live = drift.watcher.get(f.id) ?? f.object;
+        return keepIgnored(rendered, live, ignoredFor(ignore, live));
+      })
+      .filter((o): o is KubeObject => o !== undefined);
     const result = await applyObjects(target, objects, { owner: { name, namespace }, force: spec.force });
     for (const c of result.changes) if (c.object) drift.tracker.updateApplied(key, c.id, c.object);
     const fixed = result.changes.filter((c) => c.action !== 'unchanged' && c.action !== 'skipped');
@@ -113,6 +122,55 @@ export async function handleDrift(
   }
   if (spec.drift.mode === 'warn') status = withOutOfSync(status, drift.tracker.outOfSync(key), stack.metadata.generation, deps.now);
   return { status };
+}
+
+/**
+ * Before a full apply: objects with fields under `drift.ignore` keep those fields' live values
+ * (one read each, only for such objects), so neither a new revision nor a restart resets them.
+ */
+export async function preserveIgnoredFields(api: KubeApi, objects: readonly KubeObject[], rules: StackSpec['drift']['ignore']): Promise<KubeObject[]> {
+  if (!rules?.length) return [...objects];
+  const compiled = compileIgnore(rules);
+  return Promise.all(
+    objects.map(async (obj) => {
+      const pointers = ignoredFor(compiled, obj);
+      if (!pointers.length) return obj;
+      const live = await api.find({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace });
+      return live ? keepIgnored(obj, live, pointers) : obj;
+    }),
+  );
+}
+
+/**
+ * The rendered object with each ignored field that Git sets replaced by its live value (or left
+ * out when the live object has none), so that a correction re-applies everything but those.
+ */
+function keepIgnored(rendered: KubeObject, live: KubeObject, pointers: readonly string[]): KubeObject {
+  if (pointers.length === 0) return rendered;
+  const out = structuredClone(rendered);
+  for (const pointer of pointers) {
+    const segs = pointerSegments(pointer);
+    const last = segs.pop();
+    if (last === undefined) continue;
+    let parent: unknown = out;
+    let liveParent: unknown = live;
+    for (const seg of segs) {
+      parent = child(parent, seg);
+      liveParent = child(liveParent, seg);
+    }
+    if (typeof parent !== 'object' || parent === null || child(parent, last) === undefined) continue;
+    const liveValue = child(liveParent, last);
+    const target = parent as Record<string, unknown>;
+    if (liveValue !== undefined) target[last] = structuredClone(liveValue);
+    else if (Array.isArray(parent)) continue;
+    else delete target[last];
+  }
+  return out;
+}
+
+function child(node: unknown, seg: string): unknown {
+  if (Array.isArray(node)) return /^(0|[1-9]\d*)$/.test(seg) ? node[Number(seg)] : undefined;
+  return typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[seg] : undefined;
 }
 
 /** In warn mode the Stack says which objects differ from Git, until they are back in line. */

@@ -29,7 +29,7 @@ import type { ArtifactStore } from '../gitrepository/reconciler.ts';
 import { gitAuthFromSecret, readSecretData } from '../secrets.ts';
 import { patchStatus, sameJson } from '../status.ts';
 import { findCycle, type DependencyNode } from './dependencies.ts';
-import { fingerprintOf, forgetStack, handleDrift, rememberApplied, withOutOfSync, type DriftDeps } from './drift.ts';
+import { fingerprintOf, forgetStack, handleDrift, preserveIgnoredFields, rememberApplied, withOutOfSync, type DriftDeps } from './drift.ts';
 import type { ControllerMetrics } from '../metrics.ts';
 
 export interface StackDeps {
@@ -155,7 +155,8 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
       stack = { ...current, status: { ...current.status, inventory: { entries: pending } } };
       base.inventory = { entries: pending };
     };
-    const applied = await applyObjects(target, objects, { owner, force: spec.force, beforeFirstWrite: writeAhead });
+    const toApply = await preserveIgnoredFields(target, objects, spec.drift.ignore);
+    const applied = await applyObjects(target, toApply, { owner, force: spec.force, beforeFirstWrite: writeAhead });
     // An if-not-present object left alone is still ours (it stays in the inventory); an ignored one never was.
     const appliedEntries: InventoryEntry[] = applied.changes
       .filter((c) => c.action !== 'skipped' || c.object !== undefined)
