@@ -102,9 +102,15 @@ export class Manager {
         new Informer<GitRepository>({
           client: api.client,
           path: resourcePath(repoMapping, ns),
-          onAdd: (o) => this.enqueue('GitRepository', o),
+          onAdd: (o) => {
+            this.observeReady('GitRepository', o);
+            this.enqueue('GitRepository', o);
+          },
           onUpdate: (o, old) => this.onRepoUpdate(o, old),
-          onDelete: (o) => this.artifacts.delete(o.metadata.namespace!, o.metadata.name),
+          onDelete: (o) => {
+            this.observeReady('GitRepository', o, true);
+            this.artifacts.delete(o.metadata.namespace!, o.metadata.name);
+          },
           onError: (err) => this.opts.log.warn({ err: (err as Error).message }, 'GitRepository watch error'),
         }),
       );
@@ -112,9 +118,15 @@ export class Manager {
         new Informer<Stack>({
           client: api.client,
           path: resourcePath(stackMapping, ns),
-          onAdd: (o) => this.enqueue('Stack', o),
+          onAdd: (o) => {
+            this.observeReady('Stack', o);
+            this.enqueue('Stack', o);
+          },
           onUpdate: (o, old) => this.onStackUpdate(o, old),
-          onDelete: (o) => void forgetStack(this.drift, o.metadata.namespace!, o.metadata.name),
+          onDelete: (o) => {
+            this.observeReady('Stack', o, true);
+            void forgetStack(this.drift, o.metadata.namespace!, o.metadata.name);
+          },
           onError: (err) => this.opts.log.warn({ err: (err as Error).message }, 'Stack watch error'),
         }),
       );
@@ -182,13 +194,24 @@ export class Manager {
     );
   }
 
+  /** The Ready gauge follows status as the informers see it, whichever replica wrote it. */
+  private observeReady(kind: Kind, o: GitRepository | Stack, deleted = false): void {
+    const m = this.opts.metrics;
+    if (!m) return;
+    const labels = { kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name };
+    if (deleted) m.ready.remove(labels);
+    else m.ready.set(labels, findCondition(o.status?.conditions, 'Ready')?.status === 'True' ? 1 : 0);
+  }
+
   private onRepoUpdate(o: GitRepository, old: GitRepository): void {
+    this.observeReady('GitRepository', o);
     if (Manager.wantsWork(o, old)) this.enqueue('GitRepository', o);
     // A new revision in status (from this replica or another) means its Stacks have work.
     if (o.status?.artifact?.revision !== old.status?.artifact?.revision) this.enqueueStacksOfSource(o.metadata.namespace!, o.metadata.name);
   }
 
   private onStackUpdate(o: Stack, old: Stack): void {
+    this.observeReady('Stack', o);
     if (Manager.wantsWork(o, old)) this.enqueue('Stack', o);
     const ready = findCondition(o.status?.conditions, 'Ready');
     const wasReady = findCondition(old.status?.conditions, 'Ready');

@@ -29,7 +29,7 @@ export interface TestController {
 export async function startController(
   t: TestContext,
   info: ClusterInfo,
-  opts: { namespaces: string[] } & Partial<Pick<ManagerOptions, 'concurrency' | 'leaderElection'>>,
+  opts: { namespaces: string[] } & Partial<Pick<ManagerOptions, 'concurrency' | 'leaderElection' | 'metrics'>>,
 ): Promise<TestController> {
   const api = await testKubeApi(t, info);
   await installCrds(api);
@@ -46,6 +46,7 @@ export async function startController(
     concurrency: opts.concurrency ?? 4,
     kustomizeBinary: (await ensureBinaries()).kustomize,
     leaderElection: opts.leaderElection,
+    metrics: opts.metrics,
   });
   await manager.start();
   let stopped = false;
