@@ -71,6 +71,11 @@ test('leader election: only the leader reconciles; a stopped leader hands over a
   assert.ok(!follower.manager.isLeading(), 'the follower never led');
   assert.doesNotMatch(await readFile(follower.logFile, 'utf8'), RECONCILED, 'the follower reconciled nothing');
 
+  // Drift is corrected by the leader alone: one correction, logged by the leader only.
+  await api.mergePatch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'app' }, { data: { value: 'by-hand' } });
+  await waitFor('the leader to correct the drift', async () => (await appValue(api, ns)) === '1' && /"msg":"drift corrected"/.test(await readFile(leader.logFile, 'utf8')), 10_000, 50);
+  assert.doesNotMatch(await readFile(follower.logFile, 'utf8'), /drift/, 'the follower neither saw nor corrected drift');
+
   // A leader that stops releases the lease: the follower takes over without waiting out its duration.
   const stoppedAt = Date.now();
   await leader.stop();
