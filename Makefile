@@ -5,10 +5,12 @@ NODE := node_modules/.bin/node
 NPM_STAMP := node_modules/.governor-installed
 DEBIAN_PACKAGES := git ca-certificates openssh-server openssh-client
 
-.PHONY: help deps debian-deps bins build lint test demo cluster-up cluster-down clean
+.PHONY: help deps debian-deps bins build lint test demo cluster-up cluster-down clean bench bench-drift
 
 help:
 	@echo "make demo          local cluster + Git server + example repository (Ctrl-C to stop)"
+	@echo "make bench         run the benchmarks; results in bench/results/ (JSON and Markdown)"
+	@echo "make bench-drift   drift benchmark: edit-to-correction latency over 100 edits"
 	@echo "make test          lint, build and run every test against a real control plane"
 	@echo "make lint          eslint and the TypeScript type-check"
 	@echo "make build         compile to dist/ (bin/governor runs it)"
@@ -40,6 +42,12 @@ test: deps bins lint build
 
 demo: deps bins build
 	bin/governor demo
+
+# Benchmarks are not tests: each starts its own control plane and stops everything it started.
+bench: bench-drift
+
+bench-drift: deps bins
+	$(NODE) bench/drift-latency.ts
 
 cluster-up: deps bins
 	$(NODE) test/cluster/cli.ts up
