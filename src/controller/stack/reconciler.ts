@@ -1,34 +1,33 @@
 import {
-  API_VERSION,
   Annotations,
   ApplyPolicies,
   FINALIZER,
   validateSpec,
-  type GitRepository,
   type InventoryEntry,
   type Stack,
   type StackSpec,
   type StackStatus,
 } from '../../api/index.ts';
 import { applyObjects, type ApplyResult } from '../../engine/apply.ts';
-import { compileHealthChecks, objectHealth, summarize, type ObjectHealth } from '../../engine/health/index.ts';
-import { diffInventory, formatId, parseId } from '../../engine/inventory.ts';
+import { diffInventory, formatId } from '../../engine/inventory.ts';
 import { splitApiVersion } from '../../kube/discovery.ts';
 import { pruneObjects } from '../../engine/prune.ts';
 import { ErrorCodes, GovernorError, type ErrorCode } from '../../errors.ts';
 import type { KubeApi } from '../../kube/api.ts';
-import { describeRef, type KubeObject, type ObjectRef } from '../../kube/types.ts';
+import { describeRef, type KubeObject } from '../../kube/types.ts';
 import type { WorkResult } from '../../kube/workqueue.ts';
 import type { Logger } from '../../log.ts';
 import { render } from '../../render/index.ts';
 import type { GitSource } from '../../source/git-source.ts';
-import { findCondition, isReady, outcomeConditions } from '../conditions.ts';
+import { findCondition, outcomeConditions } from '../conditions.ts';
 import { parseDuration } from '../duration.ts';
 import type { EventSink } from '../events.ts';
 import type { ArtifactStore } from '../gitrepository/reconciler.ts';
-import { gitAuthFromSecret, readSecretData } from '../secrets.ts';
 import { patchStatus, sameJson } from '../status.ts';
-import { findCycle, type DependencyNode } from './dependencies.ts';
+import { checkDependencies } from './dependencies.ts';
+import { sourceArtifact, substitutionVariables } from './inputs.ts';
+import { cachedHealthFailure, waitHealthy } from './health.ts';
+import { stackRef, type Outcome } from './outcome.ts';
 import { fingerprintOf, forgetStack, handleDrift, preserveIgnoredFields, rememberApplied, withOutOfSync, type DriftDeps } from './drift.ts';
 import type { ControllerMetrics } from '../metrics.ts';
 
@@ -49,14 +48,7 @@ export interface StackDeps {
   healthPollMs?: number;
 }
 
-interface Outcome {
-  ready: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-  stalled?: boolean;
-}
 
-const stackRef = (namespace: string, name: string): ObjectRef => ({ apiVersion: API_VERSION, kind: 'Stack', namespace, name });
 
 /**
  * One reconcile of one Stack, in Flux's order: finalizer, suspend, validate, dependencies,
@@ -243,102 +235,6 @@ function asGovernorError(err: unknown): GovernorError {
   return new GovernorError(ErrorCodes.KubeApiError, (err as Error)?.message ?? String(err), { cause: err });
 }
 
-async function checkDependencies(stack: Stack, spec: StackSpec, deps: StackDeps): Promise<Outcome | undefined> {
-  if (!spec.dependsOn?.length) return undefined;
-  const ns = stack.metadata.namespace!;
-  // Gather the dependency graph reachable from this Stack, then look for a cycle through it.
-  const graph = new Map<string, DependencyNode>();
-  const self: DependencyNode = { namespace: ns, name: stack.metadata.name, dependsOn: spec.dependsOn };
-  graph.set(`${ns}/${stack.metadata.name}`, self);
-  const fetched = new Map<string, Stack | undefined>();
-  const queue: DependencyNode[] = [self];
-  while (queue.length) {
-    const node = queue.shift()!;
-    for (const d of node.dependsOn ?? []) {
-      const dns = d.namespace ?? node.namespace;
-      const k = `${dns}/${d.name}`;
-      if (graph.has(k) || fetched.has(k)) continue;
-      const dep = await deps.api.find<Stack>(stackRef(dns, d.name));
-      fetched.set(k, dep);
-      if (!dep) continue;
-      const n: DependencyNode = { namespace: dns, name: d.name, dependsOn: dep.spec?.dependsOn };
-      graph.set(k, n);
-      queue.push(n);
-    }
-  }
-  const cycle = findCycle(self, (n, m) => graph.get(`${n}/${m}`));
-  if (cycle) return { ready: 'False', reason: ErrorCodes.DependencyCycle, message: `dependency cycle: ${cycle}`, stalled: true };
-
-  for (const d of spec.dependsOn) {
-    const dns = d.namespace ?? ns;
-    const dep = fetched.get(`${dns}/${d.name}`);
-    if (!dep) return { ready: 'False', reason: ErrorCodes.DependencyNotFound, message: `dependency Stack ${dns}/${d.name} does not exist` };
-    if (!isReady(dep)) return { ready: 'False', reason: ErrorCodes.DependencyNotReady, message: `dependency Stack ${dns}/${d.name} is not ready` };
-    const src = await deps.api.find<GitRepository>({
-      apiVersion: API_VERSION,
-      kind: 'GitRepository',
-      namespace: dep.spec.sourceRef.namespace ?? dns,
-      name: dep.spec.sourceRef.name,
-    });
-    const latest = src?.status?.artifact?.revision;
-    if (latest && dep.status?.lastAppliedRevision !== latest) {
-      return {
-        ready: 'False',
-        reason: ErrorCodes.DependencyNotReady,
-        message: `dependency Stack ${dns}/${d.name} has not applied the latest revision ${latest} yet`,
-      };
-    }
-  }
-  return undefined;
-}
-
-async function sourceArtifact(stack: Stack, spec: StackSpec, deps: StackDeps): Promise<{ dir: string; revision: string }> {
-  const srcNs = spec.sourceRef.namespace ?? stack.metadata.namespace!;
-  const repo = await deps.api.find<GitRepository>({ apiVersion: API_VERSION, kind: 'GitRepository', namespace: srcNs, name: spec.sourceRef.name });
-  if (!repo) {
-    throw new GovernorError(ErrorCodes.ArtifactNotFound, `source GitRepository ${srcNs}/${spec.sourceRef.name} does not exist`);
-  }
-  const revision = repo.status?.artifact?.revision;
-  if (!revision) {
-    const ready = findCondition(repo.status?.conditions, 'Ready');
-    throw new GovernorError(
-      ErrorCodes.ArtifactNotFound,
-      `source GitRepository ${srcNs}/${spec.sourceRef.name} has no artifact yet${ready?.message ? `: ${ready.message}` : ''}`,
-    );
-  }
-  const cached = deps.artifacts.get(srcNs, spec.sourceRef.name);
-  if (cached && cached.revision === revision) return { dir: cached.dir, revision };
-  // Not in this process's store (a restart, or another replica fetched it): fetch that exact commit.
-  const sha = revision.slice(revision.lastIndexOf(':') + 1);
-  const auth = repo.spec.secretRef ? await gitAuthFromSecret(deps.api, srcNs, repo.spec.secretRef.name) : undefined;
-  const artifact = await deps.source.fetch({
-    url: repo.spec.url,
-    ref: { commit: sha, ...(repo.spec.ref?.branch ? { branch: repo.spec.ref.branch } : {}) },
-    auth,
-    ignore: repo.spec.ignore,
-  });
-  return { dir: artifact.dir, revision };
-}
-
-/** Flux's order: substituteFrom entries in order, later ones winning, then spec.substitute over all. */
-async function substitutionVariables(stack: Stack, spec: StackSpec, api: KubeApi): Promise<Record<string, string> | undefined> {
-  if (!spec.substitute && !spec.substituteFrom?.length) return undefined;
-  const ns = stack.metadata.namespace!;
-  const vars: Record<string, string> = {};
-  for (const ref of spec.substituteFrom ?? []) {
-    let data: Record<string, string> | undefined;
-    if (ref.kind === 'Secret') data = await readSecretData(api, ns, ref.name);
-    else data = (await api.find<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: ref.name }))?.data ?? undefined;
-    if (!data) {
-      if (ref.optional) continue;
-      throw new GovernorError(ErrorCodes.SecretNotFound, `${ref.kind} ${ns}/${ref.name} referenced by spec.substituteFrom does not exist`);
-    }
-    Object.assign(vars, data);
-  }
-  Object.assign(vars, spec.substitute ?? {});
-  return vars;
-}
-
 async function recordChanges(stack: Stack, deps: StackDeps, revision: string, applied: ApplyResult, pruned: number): Promise<void> {
   const counts = new Map<string, number>();
   for (const c of applied.changes) if (c.action !== 'unchanged' && c.action !== 'skipped') counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
@@ -353,32 +249,6 @@ async function recordChanges(stack: Stack, deps: StackDeps, revision: string, ap
   await deps.events
     .record(stack, 'Normal', 'Applied', `revision ${revision}: ${summary}${changed.length ? `\n${changed.join('\n')}` : ''}`)
     .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'event not recorded'));
-}
-
-/** Waits until every object is Current (undefined) or one fails / time runs out (an Outcome). */
-async function waitHealthy(api: KubeApi, spec: StackSpec, applied: ApplyResult, timeoutMs: number, deps: StackDeps): Promise<Outcome | undefined> {
-  const exprs = spec.healthCheckExprs?.length ? compileHealthChecks(spec.healthCheckExprs) : undefined;
-  const refs: ObjectRef[] = [
-    ...(spec.wait ? applied.changes.filter((c) => c.action !== 'skipped').map((c) => c.ref) : []),
-    ...(spec.healthChecks ?? []).map((h) => ({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace })),
-  ];
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const results: ObjectHealth[] = await Promise.all(
-      refs.map(async (ref) => {
-        const live = await api.find(ref);
-        const h = objectHealth(live as never, exprs);
-        return { ...h, ref: { group: ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0]! : '', kind: ref.kind, namespace: ref.namespace ?? '', name: ref.name } };
-      }),
-    );
-    const summary = summarize(results);
-    if (summary.status === 'Healthy') return undefined;
-    if (summary.status === 'Failed') return { ready: 'False', reason: ErrorCodes.HealthCheckFailed, message: summary.message };
-    if (Date.now() > deadline) {
-      return { ready: 'False', reason: ErrorCodes.HealthCheckTimeout, message: `timeout waiting for health after ${timeoutMs} ms: ${summary.message}` };
-    }
-    await new Promise((r) => setTimeout(r, deps.healthPollMs ?? 1000));
-  }
 }
 
 async function finalize(stack: Stack, deps: StackDeps): Promise<WorkResult> {
@@ -482,21 +352,4 @@ async function warnOnly(
 function applierFor(api: KubeApi, namespace: string, serviceAccountName: string | undefined): KubeApi {
   if (!serviceAccountName) return api;
   return api.impersonating(`system:serviceaccount:${namespace}:${serviceAccountName}`, ['system:serviceaccounts', `system:serviceaccounts:${namespace}`]);
-}
-
-/**
- * Health between applies, from the drift watches' caches: no request at all. Only a failure
- * counts here (a rollout in progress after someone else's change is not yet a failure).
- */
-function cachedHealthFailure(spec: StackSpec, entries: readonly InventoryEntry[], drift: DriftDeps): string | undefined {
-  const exprs = spec.healthCheckExprs?.length ? compileHealthChecks(spec.healthCheckExprs) : undefined;
-  const results: ObjectHealth[] = [];
-  for (const e of entries) {
-    const live = drift.watcher.get(e.id);
-    if (!live) continue;
-    const ref = parseId(e.id);
-    results.push({ ...objectHealth(live as never, exprs), ref });
-  }
-  const summary = summarize(results);
-  return summary.status === 'Failed' ? summary.message : undefined;
 }
