@@ -19,7 +19,10 @@ export interface DemoOptions {
 
 const NS = 'governor-system';
 
-/** The GitRepository and Stacks that make the example repository manage the demo cluster. */
+/**
+ * The GitRepository and the one Stack that make the example repository manage the demo cluster;
+ * the other Stacks are in the repository itself (clusters/demo/stacks.yaml), as on a real platform.
+ */
 function demoObjects(url: string): KubeObject[] {
   const meta = (name: string) => ({ name, namespace: NS });
   return [
@@ -28,25 +31,14 @@ function demoObjects(url: string): KubeObject[] {
     {
       apiVersion: API_VERSION,
       kind: 'Stack',
-      metadata: meta('infrastructure'),
-      spec: { sourceRef: { name: 'platform' }, path: './clusters/demo/infrastructure', interval: '5m', prune: true, wait: true, timeout: '2m' },
-    },
-    {
-      apiVersion: API_VERSION,
-      kind: 'Stack',
-      metadata: meta('hello'),
-      spec: {
-        sourceRef: { name: 'platform' },
-        path: './apps/hello',
-        interval: '5m',
-        prune: true,
-        wait: true,
-        timeout: '2m',
-        dependsOn: [{ name: 'infrastructure' }],
-      },
+      metadata: meta('cluster'),
+      spec: { sourceRef: { name: 'platform' }, path: './clusters/demo', interval: '5m', prune: true },
     },
   ];
 }
+
+/** The Stacks the example repository defines, plus the one the demo creates. */
+const EXPECTED_STACKS = ['cluster', 'infrastructure', 'hello', 'greeter'];
 
 /**
  * The local playground: a real control plane, a Git server holding the example platform
@@ -56,7 +48,7 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
   const dir = resolve(opts.dir);
   await mkdir(dir, { recursive: true });
   io.out('governor demo: starting a local Kubernetes control plane (first run builds it from source; later runs take seconds)…\n');
-  const cluster = new LocalCluster({ nodes: opts.nodes, dir: join(dir, 'cluster') });
+  const cluster = new LocalCluster({ nodes: opts.nodes, dir: join(dir, 'cluster'), exitOnSignal: false });
   const git = new GitServer();
   const logStream = createWriteStream(join(dir, 'controller.log'));
   let controller: RunningController | undefined;
@@ -98,7 +90,8 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
     let stacks: Stack[] = [];
     while (!signal.aborted && Date.now() < deadline) {
       stacks = (await api.listAll<Stack>(API_VERSION, 'Stack', NS)).items;
-      if (stacks.length && stacks.every((s) => findCondition(s.status?.conditions, 'Ready')?.status === 'True')) break;
+      const ready = stacks.filter((s) => findCondition(s.status?.conditions, 'Ready')?.status === 'True').map((s) => s.metadata.name);
+      if (EXPECTED_STACKS.every((n) => ready.includes(n))) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     for (const s of stacks) {
@@ -114,10 +107,10 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
         'Try:',
         `  export PATH=${binDir}:$PATH KUBECONFIG=${cluster.kubeconfigPath}`,
         '  kubectl get stacks,gitrepositories -A',
-        '  kubectl -n team-a get deploy,svc,cm',
-        `  git clone ${url} && cd platform   # edit apps/hello/deployment.yaml, commit, git push: applied within 30 s`,
+        '  kubectl get deploy,svc,cm -n team-a; kubectl get deploy -n team-b',
+        `  git clone ${url} && cd platform   # edit infrastructure/settings.yaml (REPLICAS), commit, git push: rolled out within 30 s`,
         '  kubectl -n team-a scale deploy/hello --replicas=5       # drift: put back within a second',
-        '  kubectl -n team-a delete configmap platform-settings   # drift: recreated at once',
+        '  kubectl -n team-b delete configmap greeter-config      # drift: recreated at once',
         '  kubectl -n governor-system get events --field-selector reason=DriftDetected',
         '',
         'Press Ctrl-C to stop; everything started here is stopped and removed.',

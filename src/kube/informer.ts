@@ -21,7 +21,7 @@ export interface InformerOptions<T extends KubeObject> {
   pageSize?: number;
   /** Server-side watch timeout; each watch gets a jittered value around it. */
   watchTimeoutSeconds?: number;
-  /** A watch silent for longer than this is presumed dead and reopened (bookmarks keep a quiet one alive). */
+  /** A watch silent for longer than this is presumed dead and reopened; default: the server-side timeout plus a minute. */
   idleMs?: number;
   backoff?: BackoffOptions;
   random?: () => number;
@@ -272,10 +272,12 @@ export class Informer<T extends KubeObject> {
   }
 
   private async watch(stopSignal: AbortSignal): Promise<WatchOutcome> {
-    const idleMs = this.opts.idleMs ?? 90_000;
     const base = this.opts.watchTimeoutSeconds ?? 300;
     // Spread so that informers started together do not all reconnect together.
     const timeoutSeconds = Math.max(1, Math.round(base * (0.8 + 0.4 * this.random())));
+    // The API server ends every watch after timeoutSeconds and need not send bookmarks before;
+    // only a watch silent well past that is presumed dead.
+    const idleMs = this.opts.idleMs ?? timeoutSeconds * 1000 + 60_000;
     const ctl = new AbortController();
     // Aborting in the same tick as the response's last bytes makes node:http emit an error on a
     // socket nobody listens to (an uncaught exception). One turn later the stream has either

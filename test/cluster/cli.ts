@@ -72,7 +72,7 @@ async function up(p: Paths, nodes: number): Promise<void> {
 }
 
 async function serve(p: Paths, nodes: number): Promise<void> {
-  const cluster = new LocalCluster({ nodes, dir: join(p.dir, 'data') });
+  const cluster = new LocalCluster({ nodes, dir: join(p.dir, 'data'), exitOnSignal: false });
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;

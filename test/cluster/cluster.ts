@@ -25,6 +25,8 @@ export interface ClusterOptions {
   readyTimeoutMs?: number;
   /** Where started PIDs are appended (defaults to $GOVERNOR_PID_LOG). */
   pidLog?: string;
+  /** Kill everything and exit on SIGINT/SIGTERM (default true); false when the caller shuts down in order. */
+  exitOnSignal?: boolean;
 }
 
 /** Which ports each component binds, so a collision can be retried with new ones. */
@@ -66,7 +68,7 @@ export class LocalCluster {
 
   constructor(opts: ClusterOptions = {}) {
     this.opts = opts;
-    this.registry = new ProcessRegistry(opts.pidLog ?? process.env.GOVERNOR_PID_LOG);
+    this.registry = new ProcessRegistry(opts.pidLog ?? process.env.GOVERNOR_PID_LOG, { exitOnSignal: opts.exitOnSignal });
   }
 
   get server(): string {

@@ -20,9 +20,15 @@ export class ProcessRegistry {
   private hooked = false;
 
   private readonly pidLog: string | undefined;
+  private readonly exitOnSignal: boolean;
 
-  constructor(pidLog?: string) {
+  /**
+   * With exitOnSignal (the default, for tests) SIGINT/SIGTERM/SIGHUP kill the children and exit at
+   * once; a program with its own orderly shutdown (the demo) turns it off and keeps the exit hook.
+   */
+  constructor(pidLog?: string, opts: { exitOnSignal?: boolean } = {}) {
     this.pidLog = pidLog;
+    this.exitOnSignal = opts.exitOnSignal ?? true;
   }
 
   add(p: ManagedProcess): void {
@@ -46,6 +52,7 @@ export class ProcessRegistry {
     if (this.hooked) return;
     this.hooked = true;
     process.once('exit', () => this.killAllNow());
+    if (!this.exitOnSignal) return;
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.once(sig, () => {
         this.killAllNow();

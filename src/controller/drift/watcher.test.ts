@@ -163,3 +163,22 @@ test('an unknown kind is reported, not fatal; malformed ids are reported', async
   assert.equal(errors.length, 2);
   assert.ok(w.synced());
 });
+
+test('an empty namespaces list watches every namespace, as the controller does without --namespace', async (t) => {
+  const info = await testCluster(t);
+  const ns1 = await testNamespace(t, info, 'drift-all');
+  const ns2 = await testNamespace(t, info, 'drift-all');
+  const api = await testKubeApi(t, info);
+  await api.apply(configMap(ns1, 'one', stackLabels(ns1, 'app')));
+  await api.apply(configMap(ns2, 'two', stackLabels(ns1, 'app')));
+
+  const { w, seen } = watcher(t, api, []);
+  await w.track({ namespace: ns1, name: 'app' }, [
+    { id: cmId(ns1, 'one'), v: 'v1' },
+    { id: cmId(ns2, 'two'), v: 'v1' },
+  ]);
+  await api.mergePatch(cmRef(ns1, 'one'), { data: { k: 'x' } });
+  await api.mergePatch(cmRef(ns2, 'two'), { data: { k: 'x' } });
+  await waitFor('both edits', () => seen().length >= 2);
+  assert.deepEqual(seen().sort(), [`updated:${ns1}/app:${cmId(ns1, 'one')}`, `updated:${ns1}/app:${cmId(ns2, 'two')}`].sort());
+});

@@ -205,7 +205,8 @@ export class DriftWatcher {
   private async open(w: Watch): Promise<void> {
     const mapping = await this.opts.api.mapper.mapping(apiVersionOf(w.gvk), w.gvk.kind);
     if (w.dropped) return;
-    const namespaces = mapping.namespaced && this.opts.namespaces ? this.opts.namespaces : [undefined];
+    // An empty list means all namespaces, as for the controller's --namespace flag.
+    const namespaces = mapping.namespaced && this.opts.namespaces?.length ? this.opts.namespaces : [undefined];
     for (const ns of namespaces) {
       w.informers.push(
         new Informer<KubeObject>({

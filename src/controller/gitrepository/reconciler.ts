@@ -90,7 +90,10 @@ export async function reconcileGitRepository(namespace: string, name: string, de
   } catch (err) {
     const e = err instanceof GovernorError ? err : new GovernorError(ErrorCodes.GitOperationFailed, (err as Error).message, { cause: err });
     deps.log.warn({ kind: 'GitRepository', namespace, name, reason: e.code, err: e.message }, 'fetch failed');
-    await finish(repo, deps, now(), { ready: 'False', reason: e.code, message: e.message });
+    await finish(repo, deps, now(), { ready: 'False', reason: e.code, message: e.message }, {
+      ...repo.status,
+      ...(requested ? { lastHandledReconcileAt: requested } : {}),
+    });
     // The error is in status already; the queue's backoff would only add noise, so requeue by interval.
     return { requeueAfterMs: Math.min(intervalMs, RETRY_FALLBACK_MS) };
   }
