@@ -1,16 +1,13 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { globals } from './context.ts';
 import { defaultCacheDir, findKustomize, runController, type ControllerConfig } from '../controller/run.ts';
 
-const collect = (v: string, acc: string[]) => [...acc, v];
 
 export function registerController(program: Command): void {
   program
     .command('controller')
-    .description('run the Governor controller (out of cluster with --kubeconfig, or in cluster with its service account)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--namespace <ns>', 'watch only this namespace (repeatable; default all)', collect, [])
+    .description('run the Governor controller (out of cluster with --kubeconfig, or in cluster with its service account); -n NS, repeatable, watches only those namespaces (default all)')
     .option('--concurrency <n>', 'objects reconciled at once', (v) => parseInt(v, 10), 4)
     .option('--leader-elect', 'elect one active replica with a coordination.k8s.io Lease', false)
     .option('--leader-election-namespace <ns>', 'namespace of the leader election Lease', 'governor-system')
@@ -23,7 +20,10 @@ export function registerController(program: Command): void {
     .option('--kustomize <path>', 'kustomize binary (default: kustomize on PATH)')
     .option('--install-crds', 'apply the CRDs at start', false)
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (local: Record<string, unknown>, cmd: Command) => {
+      // --kubeconfig, --context and -n are the global flags (see context.ts).
+      const g = globals(cmd);
+      const o: Record<string, unknown> = { ...local, kubeconfig: g.kubeconfig, context: g.context, namespace: g.namespaces };
       const inCluster = !o.kubeconfig && !process.env.KUBECONFIG && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
       const cfg: ControllerConfig = {
         cluster: { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, inCluster },

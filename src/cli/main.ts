@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.ts';
+import { CliError } from './context.ts';
 
 /** Exit codes scripts can rely on: 0 success, 1 a reported failure/difference, 2 usage or internal error. */
 async function main(argv: string[]): Promise<number> {
@@ -15,6 +16,11 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
       return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof CliError) {
+      // An empty message: the verb already said everything (diff's changes, check's list); only the exit code is left.
+      if (err.message) process.stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+      return err.exitCode;
     }
     process.stderr.write(`error: ${(err as Error).message}\n`);
     return 2;

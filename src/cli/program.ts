@@ -4,6 +4,20 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths.ts';
 import { versionInfo } from '../version.ts';
 import { registerController } from './controller.ts';
+import { addGlobalOptions } from './context.ts';
+import { registerGet } from './verbs/get.ts';
+import { registerDescribe } from './verbs/describe.ts';
+import { registerTree } from './verbs/tree.ts';
+import { registerEvents } from './verbs/events.ts';
+import { registerLogs } from './verbs/logs.ts';
+import { registerExport } from './verbs/export.ts';
+import { registerReconcile } from './verbs/reconcile.ts';
+import { registerSuspend } from './verbs/suspend.ts';
+import { registerBuild } from './verbs/build.ts';
+import { registerDiff } from './verbs/diff.ts';
+import { registerCheck } from './verbs/check.ts';
+import { registerInstall } from './verbs/install.ts';
+import { registerBootstrap } from './verbs/bootstrap.ts';
 
 export interface CliIO {
   out: (text: string) => void;
@@ -17,6 +31,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run governor --help for usage)')
     .exitOverride();
+  addGlobalOptions(program);
 
   program
     .command('version')
@@ -30,6 +45,19 @@ export function buildProgram(io: CliIO): Command {
     });
 
   registerController(program);
+  registerGet(program, io);
+  registerDescribe(program, io);
+  registerTree(program, io);
+  registerEvents(program, io);
+  registerLogs(program, io);
+  registerExport(program, io);
+  registerReconcile(program, io);
+  registerSuspend(program, io);
+  registerBuild(program, io);
+  registerDiff(program, io);
+  registerCheck(program, io);
+  registerInstall(program, io);
+  registerBootstrap(program, io);
 
   program
     .command('demo')
