@@ -5,7 +5,6 @@
  */
 import type { TestContext } from 'node:test';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeApi } from '../../src/kube/api.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
@@ -14,6 +13,7 @@ import type { WorkDir } from '../git/workdir.ts';
 import { testCluster, testNamespace } from '../support/cluster.ts';
 import { gitFixture, gitRepository, readyAt, stack, startController, waitForStack } from '../support/controller.ts';
 import type { StackInput } from '../../src/api/index.ts';
+import { GOVERNOR_BIN } from '../support/cli.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,7 +26,7 @@ export interface Run {
 /** `node src/cli/main.ts ARGS`; resolves with the exit code and both streams once it exits. */
 export function governor(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [join(repoRoot, 'src/cli/main.ts'), ...args], {
+    const child = spawn(GOVERNOR_BIN, [...args], {
       cwd: opts.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

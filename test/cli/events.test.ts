@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { waitFor } from '../cluster/http.ts';
 import { parseTable, readyStack, repoRoot, runChild, runCli } from './read-support.ts';
+import { GOVERNOR_BIN } from '../support/cli.ts';
 
 test('governor events: the Events of Governor objects, for one object or all, sorted, and --watch', async (t) => {
   const s = await readyStack(t, 'cli-events');
@@ -43,7 +43,7 @@ test('governor events: the Events of Governor objects, for one object or all, so
   });
 
   await t.test('--watch prints new events until SIGINT', async () => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [join(repoRoot, 'src/cli/main.ts'), 'events', '--for', 'stack/web', '--watch', ...kc], {
+    const child = spawn(GOVERNOR_BIN, ['events', '--for', 'stack/web', '--watch', ...kc], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

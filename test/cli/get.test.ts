@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { testNamespace } from '../support/cluster.ts';
 import { waitFor } from '../cluster/http.ts';
 import { parseTable, readyStack, repoRoot, runChild, runCli } from './read-support.ts';
+import { GOVERNOR_BIN } from '../support/cli.ts';
 
 test('governor get: tables, wide, -A, json/yaml/name, empty namespaces, not found and --watch', async (t) => {
   const s = await readyStack(t, 'cli-get');
@@ -81,7 +81,7 @@ test('governor get: tables, wide, -A, json/yaml/name, empty namespaces, not foun
   });
 
   await t.test('--watch prints a row again when it changes and exits 0 on SIGINT', async () => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [join(repoRoot, 'src/cli/main.ts'), 'get', 'stacks', '--watch', ...kc], {
+    const child = spawn(GOVERNOR_BIN, ['get', 'stacks', '--watch', ...kc], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

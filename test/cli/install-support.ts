@@ -1,7 +1,7 @@
 /** Running `governor` as a child process (exit codes under test), optionally with stdin. */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GOVERNOR_BIN } from '../support/cli.ts';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -13,7 +13,7 @@ export interface ChildResult {
 
 export function governor(args: string[], opts: { stdin?: string } = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/node'), [join(root, 'src/cli/main.ts'), ...args], {
+    const child = spawn(GOVERNOR_BIN, [...args], {
       cwd: root,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],

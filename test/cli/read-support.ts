@@ -17,6 +17,7 @@ import type { KubeApi } from '../../src/kube/api.ts';
 import type { ClusterInfo } from '../cluster/client.ts';
 import { testCluster, testNamespace } from '../support/cluster.ts';
 import { gitFixture, gitRepository, readyAt, stack, startController, waitForStack, type TestController } from '../support/controller.ts';
+import { GOVERNOR_BIN } from '../support/cli.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -44,7 +45,7 @@ export async function runCli(args: string[]): Promise<CliResult> {
 /** `node src/cli/main.ts ARGS` as a user runs it; resolves when it exits. */
 export function runChild(args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [join(repoRoot, 'src/cli/main.ts'), ...args], {
+    const child = spawn(GOVERNOR_BIN, [...args], {
       cwd: repoRoot,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
