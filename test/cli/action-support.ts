@@ -4,7 +4,6 @@
  * controller.
  */
 import type { TestContext } from 'node:test';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { KubeApi } from '../../src/kube/api.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
@@ -13,7 +12,7 @@ import type { WorkDir } from '../git/workdir.ts';
 import { testCluster, testNamespace } from '../support/cluster.ts';
 import { gitFixture, gitRepository, readyAt, stack, startController, waitForStack } from '../support/controller.ts';
 import type { StackInput } from '../../src/api/index.ts';
-import { GOVERNOR_BIN } from '../support/cli.ts';
+import { runGovernor } from '../support/cli.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,21 +22,8 @@ export interface Run {
   err: string;
 }
 
-/** `node src/cli/main.ts ARGS`; resolves with the exit code and both streams once it exits. */
 export function governor(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(GOVERNOR_BIN, [...args], {
-      cwd: opts.cwd ?? repoRoot,
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+  return runGovernor(args, opts);
 }
 
 export const configMap = (ns: string, name: string, mode: string) => `apiVersion: v1

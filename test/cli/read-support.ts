@@ -4,7 +4,6 @@
  * run the CLI — in-process for speed, as a child process where the exit code is under test.
  */
 import type { TestContext } from 'node:test';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import type { KubeApi } from '../../src/kube/api.ts';
 import type { ClusterInfo } from '../cluster/client.ts';
 import { testCluster, testNamespace } from '../support/cluster.ts';
 import { gitFixture, gitRepository, readyAt, stack, startController, waitForStack, type TestController } from '../support/controller.ts';
-import { GOVERNOR_BIN } from '../support/cli.ts';
+import { runGovernor } from '../support/cli.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -42,21 +41,9 @@ export async function runCli(args: string[]): Promise<CliResult> {
   }
 }
 
-/** `node src/cli/main.ts ARGS` as a user runs it; resolves when it exits. */
+/** `bin/governor ARGS` as a user runs it; resolves when it exits. */
 export function runChild(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(GOVERNOR_BIN, [...args], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+  return runGovernor(args);
 }
 
 /** A copy of the cluster's kubeconfig whose context namespace is ns, so -n is not needed. */
