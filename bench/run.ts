@@ -14,7 +14,7 @@
  *
  *   node bench/run.ts        (or: make bench)
  *
- * The controller runs as its own process (bench/controller.ts, what `governor controller` runs)
+ * The controller runs as its own process (`governor controller`)
  * so its CPU and memory can be read from /proc; kube-controller-manager is stopped (see below). Everything started here is stopped in `finally` and on SIGINT.
  * Each wait has a deadline so the whole run stays under 30 minutes; whatever did not finish is
  * reported as such. Writes bench/results/latest.{json,md}.

@@ -21,7 +21,7 @@ import { FatalWaitError, waitFor } from '../test/cluster/http.ts';
 import { freePort } from '../test/cluster/ports.ts';
 import { ManagedProcess, ProcessRegistry } from '../test/cluster/process.ts';
 
-const CONTROLLER_MAIN = fileURLToPath(new URL('./controller.ts', import.meta.url));
+const GOVERNOR_MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 /** The controller's user agent (src/controller/run.ts), as the audit log records it. */
 export const CONTROLLER_USER_AGENT = 'governor-controller';
@@ -207,7 +207,7 @@ export function metricSum(text: string, name: string, labels: Record<string, str
 }
 
 /**
- * The controller as its own process (bench/controller.ts: what `governor controller` runs, from
+ * The controller as its own process (`governor controller` run from
  * source, concurrency 4, log level info), so that its resident memory and CPU are its own.
  * Stopped (SIGTERM, then SIGKILL) by stop(), and killed with its process group if this process
  * exits first.
@@ -226,7 +226,19 @@ export class ControllerProcess {
   static async start(opts: { kubeconfig: string; namespaces: string[]; kustomize: string }): Promise<ControllerProcess> {
     const dir = await mkdtemp(join(tmpdir(), 'governor-bench-ctrl-'));
     const metricsPort = await freePort();
-    const args = [CONTROLLER_MAIN, opts.kubeconfig, join(dir, 'cache'), String(metricsPort), opts.kustomize, ...opts.namespaces];
+    // Exactly what a user runs: `governor controller`, from source.
+    const args = [
+      GOVERNOR_MAIN,
+      'controller',
+      '--kubeconfig', opts.kubeconfig,
+      ...opts.namespaces.flatMap((ns) => ['-n', ns]),
+      '--install-crds',
+      '--allow-file-urls',
+      '--cache-dir', join(dir, 'cache'),
+      '--metrics-addr', `127.0.0.1:${metricsPort}`,
+      '--health-addr', '127.0.0.1:0',
+      '--kustomize', opts.kustomize,
+    ];
     const proc = new ManagedProcess(
       { name: 'governor-controller', command: process.execPath, args, logFile: join(dir, 'controller.log'), env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
       new ProcessRegistry(process.env.GOVERNOR_PID_LOG),
