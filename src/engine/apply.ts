@@ -74,6 +74,8 @@ type Prepared = {
 const defaultConcurrency = 8;
 const defaultWaitMs = 60_000;
 const pollMs = 250;
+// Dry run and read again at most this often when the object keeps moving under us.
+const planAttempts = 3;
 
 /** Applies the objects in stages; refusals are returned, not thrown. Throws before any write on unknown kinds. */
 export async function applyObjects(api: KubeApi, objects: readonly KubeObject[], opts: ApplyObjectsOptions): Promise<ApplyResult> {
@@ -236,13 +238,19 @@ async function planOne(api: KubeApi, p: Prepared, opts: ApplyObjectsOptions): Pr
       await api.apply(p.obj, { dryRun: true });
       return { p, action: 'created' };
     }
-    const dry = await api.apply(p.obj, { dryRun: true });
-    if (!dry.metadata.resourceVersion) return { p, action: 'created' };
-    const live = await api.find(p.ref);
-    if (!live) return { p, action: 'created' };
-    const drift = driftPaths(dry, live);
-    if (drift.length === 0) return { p, action: 'unchanged', live };
-    return { p, action: 'configured', drift };
+    // A controller may write the object between our dry run and our read (a new Deployment gets
+    // its revision annotation moments after creation); the two are only comparable when they
+    // describe the same resourceVersion, so plan again when they do not.
+    for (let attempt = 1; ; attempt++) {
+      const dry = await api.apply(p.obj, { dryRun: true });
+      if (!dry.metadata.resourceVersion) return { p, action: 'created' };
+      const live = await api.find(p.ref);
+      if (!live) return { p, action: 'created' };
+      if (live.metadata.resourceVersion !== dry.metadata.resourceVersion && attempt < planAttempts) continue;
+      const drift = driftPaths(dry, live);
+      if (drift.length === 0) return { p, action: 'unchanged', live };
+      return { p, action: 'configured', drift };
+    }
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     if (opts.force && isImmutableFieldError(err)) return { p, action: 'recreated' };
