@@ -205,7 +205,7 @@ async function footprintIdle(env: Env, n: number) {
     objects: 4 * n,
     rssMiB: s1.rssMiB,
     peakRssMiB: s1.peakRssMiB,
-    heapUsedMiB: round(metricSum(metrics, 'governor_process_nodejs_heap_size_used_bytes') / 2 ** 20),
+    heapUsedMiB: round(metricSum(metrics, 'governor_nodejs_heap_size_used_bytes') / 2 ** 20),
     idleCpuPercent: round(((s1.cpuSeconds - s0.cpuSeconds) / IDLE_WINDOW_S) * 100, 2),
     cpuSecondsSinceStart: round(s1.cpuSeconds, 1),
     childCpuSecondsSinceStart: round(s1.childCpuSeconds, 1),

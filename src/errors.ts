@@ -38,6 +38,11 @@ export const ErrorCodes = {
   DependencyCycle: 'DependencyCycle',
   // kubernetes API
   KubeApiError: 'KubeApiError',
+  // notification
+  InvalidProvider: 'InvalidProvider',
+  InvalidAlert: 'InvalidAlert',
+  NotificationFailed: 'NotificationFailed',
+  ProviderNotFound: 'ProviderNotFound',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

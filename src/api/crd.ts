@@ -57,7 +57,7 @@ export function crdFor(kind: KindName): CustomResourceDefinition {
           additionalPrinterColumns: [
             { name: 'Ready', type: 'string', jsonPath: `${READY}.status` },
             { name: 'Status', type: 'string', jsonPath: `${READY}.message` },
-            { name: 'Revision', type: 'string', jsonPath: def.revisionColumn },
+            ...(def.revisionColumn ? [{ name: 'Revision', type: 'string', jsonPath: def.revisionColumn }] : []),
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: {

@@ -71,3 +71,26 @@ export type { CustomResourceDefinition } from './crd.ts';
 export type { JSONSchemaProps } from './openapi.ts';
 export { parseSpec, validateSpec } from './validate.ts';
 export type { FieldError, ValidationResult } from './validate.ts';
+export {
+  AlertSchema,
+  AlertSpecSchema,
+  COMMIT_STATUS_PROVIDER_TYPES,
+  EventSourceSchema,
+  PROVIDER_TYPES,
+  ProviderSchema,
+  ProviderSpecSchema,
+} from './notification.ts';
+export type {
+  Alert,
+  AlertInput,
+  AlertSpec,
+  AlertStatus,
+  EventSource,
+  Provider,
+  ProviderInput,
+  ProviderSpec,
+  ProviderStatus,
+  ProviderType,
+} from './notification.ts';
+export { RECEIVER_TYPES, ReceiverResourceSchema, ReceiverSchema, ReceiverSpecSchema } from './receiver.ts';
+export type { Receiver, ReceiverInput, ReceiverResource, ReceiverSpec, ReceiverStatus, ReceiverType } from './receiver.ts';

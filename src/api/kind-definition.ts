@@ -9,6 +9,6 @@ export interface KindDefinition {
   readonly description: string;
   readonly spec: TObject;
   readonly status: TObject;
-  /** JSONPath of the revision shown in `kubectl get`. */
-  readonly revisionColumn: string;
+  /** JSONPath of the revision shown in `kubectl get`; kinds without one have no such column. */
+  readonly revisionColumn?: string;
 }

@@ -1,6 +1,10 @@
 import { GitRepositoryDefinition } from './git-repository.ts';
 import type { GitRepositorySpec } from './git-repository.ts';
 import type { KindDefinition } from './kind-definition.ts';
+import { AlertDefinition, ProviderDefinition } from './notification.ts';
+import type { AlertSpec, ProviderSpec } from './notification.ts';
+import { ReceiverDefinition } from './receiver.ts';
+import type { ReceiverSpec } from './receiver.ts';
 import { StackDefinition } from './stack.ts';
 import type { StackSpec } from './stack.ts';
 
@@ -8,6 +12,9 @@ import type { StackSpec } from './stack.ts';
 export const KINDS = {
   GitRepository: GitRepositoryDefinition,
   Stack: StackDefinition,
+  Provider: ProviderDefinition,
+  Alert: AlertDefinition,
+  Receiver: ReceiverDefinition,
 } as const satisfies Record<string, KindDefinition>;
 
 export type KindName = keyof typeof KINDS;
@@ -15,6 +22,9 @@ export type KindName = keyof typeof KINDS;
 export interface SpecByKind {
   GitRepository: GitRepositorySpec;
   Stack: StackSpec;
+  Provider: ProviderSpec;
+  Alert: AlertSpec;
+  Receiver: ReceiverSpec;
 }
 
 export function isKindName(value: unknown): value is KindName {

@@ -15,6 +15,7 @@ export function registerController(program: Command): void {
     .addOption(new Option('--lease-duration <ms>', 'leader election lease duration in milliseconds').argParser((v) => parseInt(v, 10)).default(15_000).hideHelp())
     .option('--metrics-addr <addr>', 'address for /metrics ("0" disables)', '127.0.0.1:8080')
     .option('--health-addr <addr>', 'address for /healthz and /readyz', '127.0.0.1:8081')
+    .option('--webhook-addr <addr>', 'address of the Receivers\' webhook endpoints ("0" disables)', '127.0.0.1:9292')
     .option('--cache-dir <dir>', 'Git mirrors and artifacts')
     .option('--allow-file-urls', 'allow file:// GitRepository URLs (always allowed out of cluster)')
     .option('--kustomize <path>', 'kustomize binary (default: kustomize on PATH)')
@@ -30,7 +31,7 @@ export function registerController(program: Command): void {
         scope: { namespaces: o.namespace as string[] },
         work: { concurrency: o.concurrency as number },
         leaderElection: { enabled: Boolean(o.leaderElect), namespace: o.leaderElectionNamespace as string, name: 'governor-controller', leaseDurationMs: o.leaseDuration as number },
-        endpoints: { metricsAddr: o.metricsAddr as string, healthAddr: o.healthAddr as string },
+        endpoints: { metricsAddr: o.metricsAddr as string, healthAddr: o.healthAddr as string, webhookAddr: o.webhookAddr as string },
         // In a cluster, file:// would expose the controller's own disk; out of it, it is the user's.
         source: { cacheDir: (o.cacheDir as string | undefined) ?? defaultCacheDir(process.env), allowFileUrls: Boolean(o.allowFileUrls) || !inCluster },
         render: { kustomizeBinary: findKustomize(o.kustomize as string | undefined, process.env) },

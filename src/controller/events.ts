@@ -2,12 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/types.ts';
+import type { NotificationEvent } from '../notification/event.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
-export interface EventSink {
-  record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
+/** What an Event says beyond its reason and message. */
+export interface EventMeta {
+  /** The source revision the event is about (`main@sha1:…`); also the annotation governor.dev/revision. */
+  revision?: string;
+  /** More annotations on the Event (such as governor.dev/drift); never secret values. */
+  annotations?: Record<string, string>;
 }
+
+export interface EventSink {
+  record(obj: KubeObject, type: EventType, reason: string, message: string, meta?: EventMeta): Promise<void>;
+}
+
+export const REVISION_ANNOTATION = 'governor.dev/revision';
 
 /**
  * Writes core/v1 Events about Governor objects, where `kubectl describe` and `kubectl get events`
@@ -24,14 +35,19 @@ export class KubeEventRecorder implements EventSink {
     this.instance = opts.instance ?? hostname();
   }
 
-  async record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  async record(obj: KubeObject, type: EventType, reason: string, message: string, meta: EventMeta = {}): Promise<void> {
     const ns = obj.metadata.namespace ?? 'default';
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const annotations = { ...meta.annotations, ...(meta.revision ? { [REVISION_ANNOTATION]: meta.revision } : {}) };
     await this.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/events`, {
       body: {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${obj.metadata.name}.${Date.now().toString(16)}${randomBytes(2).toString('hex')}`, namespace: ns },
+        metadata: {
+          name: `${obj.metadata.name}.${Date.now().toString(16)}${randomBytes(2).toString('hex')}`,
+          namespace: ns,
+          ...(Object.keys(annotations).length ? { annotations } : {}),
+        },
         involvedObject: {
           apiVersion: obj.apiVersion,
           kind: obj.kind,
@@ -51,5 +67,38 @@ export class KubeEventRecorder implements EventSink {
         count: 1,
       },
     });
+  }
+}
+
+/**
+ * Records every Event in Kubernetes and hands it to the notification dispatcher as well, so an
+ * alert says exactly what `kubectl describe` shows. Notifying never delays or fails the record.
+ */
+export class NotifyingEventSink implements EventSink {
+  private readonly inner: EventSink;
+  private readonly notify: (event: NotificationEvent) => void;
+
+  constructor(inner: EventSink, notify: (event: NotificationEvent) => void) {
+    this.inner = inner;
+    this.notify = notify;
+  }
+
+  async record(obj: KubeObject, type: EventType, reason: string, message: string, meta: EventMeta = {}): Promise<void> {
+    this.notify({
+      involvedObject: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        namespace: obj.metadata.namespace ?? 'default',
+        name: obj.metadata.name,
+        ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
+        ...(obj.metadata.labels ? { labels: obj.metadata.labels } : {}),
+      },
+      severity: type === 'Warning' ? 'error' : 'info',
+      reason,
+      message,
+      ...(meta.revision ? { revision: meta.revision } : {}),
+      timestamp: new Date().toISOString(),
+    });
+    await this.inner.record(obj, type, reason, message, meta);
   }
 }

@@ -1,4 +1,4 @@
-import { API_VERSION, Annotations, type GitRepository, type Stack } from '../api/index.ts';
+import { API_VERSION, Annotations, type Alert, type GitRepository, type Provider, type Stack } from '../api/index.ts';
 import { isGovernorError } from '../errors.ts';
 import type { KubeApi } from '../kube/api.ts';
 import { resourcePath } from '../kube/discovery.ts';
@@ -15,6 +15,8 @@ import { reconcileStack } from './stack/reconciler.ts';
 import { forgetStack, type DriftDeps } from './stack/drift.ts';
 import { DriftTracker } from './drift/tracker.ts';
 import { DriftWatcher } from './drift/watcher.ts';
+import { reconcileAlert, reconcileProvider, reconcileReceiver } from './notification/reconcilers.ts';
+import type { KubeObject } from '../kube/types.ts';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -40,7 +42,9 @@ export interface ManagerOptions {
   onLostLeadership?: () => void;
 }
 
-type Kind = 'GitRepository' | 'Stack';
+type Kind = 'GitRepository' | 'Stack' | 'Provider' | 'Alert' | 'Receiver';
+type NotificationKind = 'Provider' | 'Alert' | 'Receiver';
+const NOTIFICATION_KINDS: readonly NotificationKind[] = ['Provider', 'Alert', 'Receiver'];
 
 /**
  * Wires informers for GitRepositories and Stacks to one work queue and the two reconcilers.
@@ -52,6 +56,7 @@ export class Manager {
   private readonly queue: WorkQueue;
   private readonly repoInformers: Informer<GitRepository>[] = [];
   private readonly stackInformers: Informer<Stack>[] = [];
+  private readonly notificationInformers: Record<NotificationKind, Informer<KubeObject>[]> = { Provider: [], Alert: [], Receiver: [] };
   private readonly drift: DriftDeps;
   private elector: LeaderElector | undefined;
   private synced = false;
@@ -131,7 +136,25 @@ export class Manager {
         }),
       );
     }
-    await Promise.all([...this.repoInformers, ...this.stackInformers].map((i) => i.start()));
+    for (const kind of NOTIFICATION_KINDS) {
+      const mapping = await api.mapping(API_VERSION, kind);
+      for (const ns of namespaces) {
+        this.notificationInformers[kind].push(
+          new Informer<KubeObject>({
+            client: api.client,
+            path: resourcePath(mapping, ns),
+            onAdd: (o) => this.enqueue(kind, o),
+            onUpdate: (o, old) => {
+              if (Manager.wantsWork(o, old)) this.enqueue(kind, o);
+              // An Alert waiting for its Provider becomes Ready when the Provider appears.
+              if (kind === 'Provider') this.enqueueAlertsOf(o.metadata.namespace!, o.metadata.name);
+            },
+            onError: (err) => this.opts.log.warn({ err: (err as Error).message }, `${kind} watch error`),
+          }),
+        );
+      }
+    }
+    await Promise.all(this.allInformers().map((i) => i.start()));
     this.synced = true;
     this.opts.log.info({ namespaces: this.opts.namespaces?.length ? this.opts.namespaces : 'all' }, 'caches synced');
 
@@ -169,7 +192,29 @@ export class Manager {
     await this.queue.stop();
     this.leading = false;
     await this.drift.watcher.stop();
-    await Promise.all([...this.repoInformers, ...this.stackInformers].map((i) => i.stop()));
+    await Promise.all(this.allInformers().map((i) => i.stop()));
+  }
+
+  private allInformers(): Informer<KubeObject>[] {
+    return [...this.repoInformers, ...this.stackInformers, ...NOTIFICATION_KINDS.flatMap((k) => this.notificationInformers[k])] as Informer<KubeObject>[];
+  }
+
+  /** Every object of a kind in the caches (the namespaces this controller watches). */
+  cached<T extends KubeObject>(kind: Kind): T[] {
+    const informers: Informer<KubeObject>[] =
+      kind === 'Stack' ? this.stackInformers : kind === 'GitRepository' ? this.repoInformers : this.notificationInformers[kind];
+    return informers.flatMap((i) => i.list()) as T[];
+  }
+
+  /** One cached object, or undefined. */
+  find<T extends KubeObject>(kind: Kind, namespace: string, name: string): T | undefined {
+    return this.cached<T>(kind).find((o) => o.metadata.namespace === namespace && o.metadata.name === name);
+  }
+
+  private enqueueAlertsOf(namespace: string, provider: string): void {
+    for (const a of this.cached<Alert>('Alert')) {
+      if (a.metadata.namespace === namespace && a.spec?.providerRef?.name === provider) this.enqueue('Alert', a);
+    }
   }
 
   private startWorking(): void {
@@ -178,6 +223,7 @@ export class Manager {
     // Everything known gets one reconcile when work starts (after a restart or a takeover).
     for (const i of this.repoInformers) for (const o of i.list()) this.enqueue('GitRepository', o);
     for (const i of this.stackInformers) for (const o of i.list()) this.enqueue('Stack', o);
+    for (const kind of NOTIFICATION_KINDS) for (const o of this.cached(kind)) this.enqueue(kind, o);
   }
 
   private enqueue(kind: Kind, obj: { metadata: { namespace?: string; name: string } }): void {
@@ -186,7 +232,7 @@ export class Manager {
   }
 
   /** Our own status writes come back as updates; only spec, annotations or deletion need work. */
-  private static wantsWork(o: GitRepository | Stack, old: GitRepository | Stack): boolean {
+  private static wantsWork(o: KubeObject, old: KubeObject): boolean {
     return (
       o.metadata.generation !== old.metadata.generation ||
       o.metadata.annotations?.[Annotations.ReconcileRequestedAt] !== old.metadata.annotations?.[Annotations.ReconcileRequestedAt] ||
@@ -243,12 +289,20 @@ export class Manager {
     let result = 'success';
     try {
       const common = { api: this.opts.api, source: this.opts.source, artifacts: this.artifacts, events: this.opts.events, log: this.opts.log };
-      return kind === 'GitRepository'
-        ? await reconcileGitRepository(namespace, name, {
-            ...common,
-            onRevision: (ns, n) => this.enqueueStacksOfSource(ns, n),
-          })
-        : await reconcileStack(namespace, name, { ...common, kustomizeBinary: this.opts.kustomizeBinary, drift: this.drift, metrics: this.opts.metrics });
+      switch (kind) {
+        case 'GitRepository':
+          return await reconcileGitRepository(namespace, name, { ...common, metrics: this.opts.metrics, onRevision: (ns, n) => this.enqueueStacksOfSource(ns, n) });
+        case 'Stack':
+          return await reconcileStack(namespace, name, { ...common, kustomizeBinary: this.opts.kustomizeBinary, drift: this.drift, metrics: this.opts.metrics });
+        case 'Provider':
+          return await reconcileProvider(namespace, name, common);
+        case 'Alert':
+          return await reconcileAlert(namespace, name, { ...common, provider: (ns, n) => this.find<Provider>('Provider', ns, n) });
+        case 'Receiver':
+          return await reconcileReceiver(namespace, name, common);
+        default:
+          return {};
+      }
     } catch (err) {
       result = isGovernorError(err) ? err.code : 'InternalError';
       throw err;
@@ -257,6 +311,7 @@ export class Manager {
       if (m) {
         m.reconcileDuration.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
         m.reconcileTotal.inc({ kind, result });
+        m.workDuration.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
         m.queueDepth.set(this.queue.depth());
       }
     }

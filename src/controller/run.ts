@@ -9,8 +9,9 @@ import { createLogger, type Logger } from '../log.ts';
 import { startProbeServer } from '../server/probes.ts';
 import { GitSource } from '../source/git-source.ts';
 import { installCrds } from './crds.ts';
+import { assembleController, startWebhooks } from './assemble.ts';
 import { KubeEventRecorder } from './events.ts';
-import { Manager } from './manager.ts';
+import type { Manager } from './manager.ts';
 import { ControllerMetrics } from './metrics.ts';
 
 /** The controller's options, grouped by concern like Flux's flags. */
@@ -19,7 +20,8 @@ export interface ControllerConfig {
   scope: { namespaces: string[] };
   work: { concurrency: number };
   leaderElection: { enabled: boolean; namespace: string; name: string; leaseDurationMs: number };
-  endpoints: { metricsAddr: string; healthAddr: string };
+  /** host:port for each server; "0" (or absent, for the optional ones) disables it. */
+  endpoints: { metricsAddr: string; healthAddr: string; webhookAddr?: string; dashboardAddr?: string };
   source: { cacheDir: string; allowFileUrls: boolean };
   render: { kustomizeBinary?: string };
   installCrds: boolean;
@@ -43,6 +45,8 @@ export function findKustomize(flag: string | undefined, env: NodeJS.ProcessEnv):
 export interface RunningController {
   manager: Manager;
   log: Logger;
+  /** The ports each server bound (useful when an address asked for port 0). */
+  ports: { health: number; metrics?: number; webhook?: number; dashboard?: number };
   stop(): Promise<void>;
 }
 
@@ -53,10 +57,10 @@ export async function runController(cfg: ControllerConfig, log: Logger = createL
   if (cfg.installCrds) await installCrds(api);
   const metrics = new ControllerMetrics();
   const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
-  const manager = new Manager({
+  const { manager, stop: stopManager } = assembleController({
     api,
     source: new GitSource({ cacheDir: cfg.source.cacheDir, allowFileUrls: cfg.source.allowFileUrls }),
-    events: new KubeEventRecorder(client, { instance: identity }),
+    recorder: new KubeEventRecorder(client, { instance: identity }),
     log,
     metrics,
     namespaces: cfg.scope.namespaces,
@@ -85,12 +89,21 @@ export async function runController(cfg: ControllerConfig, log: Logger = createL
       ? await startProbeServer({ address: cfg.endpoints.metricsAddr, ready: () => manager.ready(), registry: metrics.registry })
       : undefined;
   await manager.start();
-  log.info({ replica: identity, health: cfg.endpoints.healthAddr, metrics: cfg.endpoints.metricsAddr }, 'controller started');
+  const enabled = (addr: string | undefined): addr is string => Boolean(addr) && addr !== '0';
+  const webhooks = enabled(cfg.endpoints.webhookAddr)
+    ? await startWebhooks({ address: cfg.endpoints.webhookAddr, manager, api, log, metrics })
+    : undefined;
+  log.info(
+    { replica: identity, health: cfg.endpoints.healthAddr, metrics: cfg.endpoints.metricsAddr, webhooks: cfg.endpoints.webhookAddr },
+    'controller started',
+  );
   return {
     manager,
     log,
+    ports: { ...(webhooks ? { webhook: webhooks.port } : {}), health: probes.port, ...(metricsServer ? { metrics: metricsServer.port } : {}) },
     stop: async () => {
-      await manager.stop();
+      await webhooks?.close();
+      await stopManager();
       await probes.close();
       await metricsServer?.close();
       client.close();

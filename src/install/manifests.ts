@@ -47,6 +47,8 @@ export function installManifests(opts: InstallOptions): KubeObject[] {
     ':8080',
     '--health-addr',
     ':8081',
+    '--webhook-addr',
+    ':9292',
     '--cache-dir',
     '/var/cache/governor',
     ...(opts.allowFileUrls ? ['--allow-file-urls'] : []),
@@ -107,6 +109,17 @@ export function installManifests(opts: InstallOptions): KubeObject[] {
       },
     } as KubeObject,
     {
+      apiVersion: 'v1',
+      kind: 'Service',
+      // Its own Service, so an Ingress can expose the webhooks without exposing /metrics.
+      metadata: meta('webhook-receiver', controllerLabels),
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: 80, targetPort: 'http-webhook', protocol: 'TCP' }],
+      },
+    } as KubeObject,
+    {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: meta(CONTROLLER_NAME, controllerLabels),
@@ -138,6 +151,7 @@ export function installManifests(opts: InstallOptions): KubeObject[] {
                 ports: [
                   { name: 'http-metrics', containerPort: 8080, protocol: 'TCP' },
                   { name: 'healthz', containerPort: 8081, protocol: 'TCP' },
+                  { name: 'http-webhook', containerPort: 9292, protocol: 'TCP' },
                 ],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'healthz' }, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'healthz' }, initialDelaySeconds: 10, periodSeconds: 20 },

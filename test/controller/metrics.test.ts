@@ -1,19 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { API_VERSION, Annotations } from '../../src/api/index.ts';
 import { ControllerMetrics } from '../../src/controller/metrics.ts';
+import { startProbeServer } from '../../src/server/probes.ts';
+import { metricSample as sample } from '../support/metrics.ts';
 import { waitFor } from '../cluster/http.ts';
 import { testCluster, testNamespace } from '../support/cluster.ts';
 import { gitFixture, gitRepository, readyAt, stack, startController, waitForStack } from '../support/controller.ts';
-
-/** One sample's value from the Prometheus text format, or undefined when the series is absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name + '{')) continue;
-    const body = line.slice(name.length + 1, line.lastIndexOf('}'));
-    if (Object.entries(labels).every(([k, v]) => body.includes(`${k}="${v}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 test('metrics carry reconcile results, Ready per object, and drift detected and corrected per Stack', async (t) => {
   const info = await testCluster(t);
@@ -28,8 +21,21 @@ test('metrics carry reconcile results, Ready per object, and drift detected and 
   await api.apply(stack(ns, 'app', { sourceRef: { name: 'platform' }, path: './app', interval: '1h' }));
   await waitForStack(api, ns, 'app', 'Ready', readyAt(sha));
 
-  await waitFor('the Ready gauge', async () => sample(await metrics.registry.metrics(), 'governor_ready', { kind: 'Stack', namespace: ns, name: 'app' }) === 1, 10_000);
-  const text = await metrics.registry.metrics();
+  const server = await startProbeServer({ address: '127.0.0.1:0', ready: () => true, registry: metrics.registry });
+  t.after(() => server.close());
+  const scrape = async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    return res.text();
+  };
+  await waitFor('the Ready gauge', async () => sample(await scrape(), 'governor_ready', { kind: 'Stack', namespace: ns, name: 'app' }) === 1, 10_000);
+  const text = await scrape();
+  assert.equal(sample(text, 'governor_objects_applied_total', { namespace: ns, name: 'app', action: 'created' }), 1, 'one ConfigMap created');
+  assert.ok((sample(text, 'governor_git_fetch_duration_seconds_count', { namespace: ns, name: 'platform' }) ?? 0) >= 1);
+  assert.ok((sample(text, 'governor_workqueue_work_duration_seconds_count', { kind: 'Stack' }) ?? 0) >= 1);
+  assert.match(text, /^governor_workqueue_depth \d+$/m);
+  assert.match(text, /^governor_process_resident_memory_bytes \d+/m);
   assert.ok((sample(text, 'governor_reconcile_total', { kind: 'Stack', result: 'success' }) ?? 0) >= 1, text);
   assert.ok((sample(text, 'governor_reconcile_total', { kind: 'GitRepository', result: 'success' }) ?? 0) >= 1);
   assert.equal(sample(text, 'governor_ready', { kind: 'GitRepository', namespace: ns, name: 'platform' }), 1);
@@ -44,4 +50,14 @@ test('metrics carry reconcile results, Ready per object, and drift detected and 
     },
     10_000,
   );
+
+  // A commit that drops the ConfigMap: pruned, counted.
+  const sha2 = await git.work.commit('no config', { 'app/cm.yaml': null, 'app/other.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  namespace: ${ns}\n` });
+  await api.mergePatch({ apiVersion: API_VERSION, kind: 'GitRepository', namespace: ns, name: 'platform' }, { metadata: { annotations: { [Annotations.ReconcileRequestedAt]: 'now' } } });
+  await waitForStack(api, ns, 'app', 'Ready at the second commit', readyAt(sha2));
+  await waitFor('the prune counted', async () => sample(await scrape(), 'governor_objects_pruned_total', { namespace: ns, name: 'app' }) === 1, 10_000);
+
+  // A source that cannot be fetched: counted with its error code.
+  await api.apply(gitRepository(ns, 'missing', { url: git.url.replace('.git', '-missing.git'), interval: '1h' }));
+  await waitFor('the fetch error counted', async () => (sample(await scrape(), 'governor_git_fetch_errors_total', { namespace: ns, name: 'missing' }) ?? 0) >= 1, 20_000);
 });

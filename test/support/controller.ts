@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { API_VERSION, type GitRepository, type Stack, type StackInput, type GitRepositoryInput } from '../../src/api/index.ts';
 import { installCrds } from '../../src/controller/crds.ts';
 import { KubeEventRecorder } from '../../src/controller/events.ts';
-import { Manager, type ManagerOptions } from '../../src/controller/manager.ts';
+import { assembleController } from '../../src/controller/assemble.ts';
+import type { Manager, ManagerOptions } from '../../src/controller/manager.ts';
+import type { Notifier } from '../../src/notification/dispatcher.ts';
 import type { KubeApi } from '../../src/kube/api.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
 import { createLogger } from '../../src/log.ts';
@@ -20,6 +22,7 @@ import { testKubeApi } from './cluster.ts';
 
 export interface TestController {
   manager: Manager;
+  notifier: Notifier;
   api: KubeApi;
   logFile: string;
   stop(): Promise<void>;
@@ -37,10 +40,12 @@ export async function startController(
   const logFile = join(dir, 'controller.log');
   const stream = createWriteStream(logFile);
   const log = createLogger({ level: 'debug', destination: stream });
-  const manager = new Manager({
+  const { manager, notifier, stop: stopAll } = assembleController({
     api,
     source: new GitSource({ cacheDir: join(dir, 'cache'), allowFileUrls: true }),
-    events: new KubeEventRecorder(api.client),
+    recorder: new KubeEventRecorder(api.client),
+    // Tests see a retry within a second, not after minutes.
+    notificationRetry: { attempts: 3, baseDelayMs: 50 },
     log,
     namespaces: opts.namespaces,
     concurrency: opts.concurrency ?? 4,
@@ -53,12 +58,12 @@ export async function startController(
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await manager.stop();
+    await stopAll();
     await new Promise<void>((r) => stream.end(r));
     await rm(dir, { recursive: true, force: true });
   };
   t.after(stop);
-  return { manager, api, logFile, stop };
+  return { manager, notifier, api, logFile, stop };
 }
 
 /** A Git server with one repository and a working copy to commit into; stopped after the test. */

@@ -7,6 +7,7 @@ import type { Artifact, GitSource } from '../../source/git-source.ts';
 import { findCondition, outcomeConditions } from '../conditions.ts';
 import { parseDuration } from '../duration.ts';
 import type { EventSink } from '../events.ts';
+import type { ControllerMetrics } from '../metrics.ts';
 import { gitAuthFromSecret } from '../secrets.ts';
 import { patchStatus, sameJson } from '../status.ts';
 
@@ -33,6 +34,7 @@ export interface GitRepositoryDeps {
   artifacts: ArtifactStore;
   events: EventSink;
   log: Logger;
+  metrics?: ControllerMetrics;
   now?: () => Date;
   /** Called when a repository's revision changed, so dependent Stacks reconcile at once. */
   onRevision?: (namespace: string, name: string, revision: string) => void;
@@ -62,6 +64,7 @@ export async function reconcileGitRepository(namespace: string, name: string, de
   const intervalMs = parseDuration(spec.interval);
   const requested = repo.metadata.annotations?.[Annotations.ReconcileRequestedAt];
 
+  const fetchStarted = process.hrtime.bigint();
   try {
     const auth = spec.secretRef ? await gitAuthFromSecret(deps.api, namespace, spec.secretRef.name) : undefined;
     const artifact = await deps.source.fetch({
@@ -71,6 +74,7 @@ export async function reconcileGitRepository(namespace: string, name: string, de
       auth,
       ignore: spec.ignore,
     });
+    deps.metrics?.gitFetchDuration.observe({ namespace, name }, Number(process.hrtime.bigint() - fetchStarted) / 1e9);
     const previous = repo.status?.artifact?.revision;
     deps.artifacts.set(namespace, name, artifact);
     const changed = previous !== artifact.revision;
@@ -81,7 +85,7 @@ export async function reconcileGitRepository(namespace: string, name: string, de
         : repo.status.artifact,
       ...(requested ? { lastHandledReconcileAt: requested } : {}),
     };
-    await finish(repo, deps, now(), { ready: 'True', reason: 'Succeeded', message: `stored artifact for revision '${artifact.revision}'` }, status);
+    await finish(repo, deps, now(), { ready: 'True', reason: 'Succeeded', message: `stored artifact for revision '${artifact.revision}'`, revision: artifact.revision }, status);
     if (changed) {
       deps.log.info({ kind: 'GitRepository', namespace, name, revision: artifact.revision, fetched: artifact.fetched }, 'new revision');
       deps.onRevision?.(namespace, name, artifact.revision);
@@ -90,6 +94,7 @@ export async function reconcileGitRepository(namespace: string, name: string, de
   } catch (err) {
     const e = err instanceof GovernorError ? err : new GovernorError(ErrorCodes.GitOperationFailed, (err as Error).message, { cause: err });
     deps.log.warn({ kind: 'GitRepository', namespace, name, reason: e.code, err: e.message }, 'fetch failed');
+    deps.metrics?.gitFetchErrors.inc({ namespace, name, reason: e.code });
     await finish(repo, deps, now(), { ready: 'False', reason: e.code, message: e.message }, {
       ...repo.status,
       ...(requested ? { lastHandledReconcileAt: requested } : {}),
@@ -103,7 +108,7 @@ async function finish(
   repo: GitRepository,
   deps: GitRepositoryDeps,
   now: Date,
-  outcome: { ready: 'True' | 'False'; reason: string; message: string; stalled?: boolean },
+  outcome: { ready: 'True' | 'False'; reason: string; message: string; stalled?: boolean; revision?: string },
   status: GitRepositoryStatus = repo.status ?? {},
 ): Promise<void> {
   const generation = repo.metadata.generation;
@@ -115,7 +120,7 @@ async function finish(
   await patchStatus(deps.api, repo, next);
   if (before?.status !== outcome.ready || before?.reason !== outcome.reason || before?.message !== outcome.message) {
     await deps.events
-      .record(repo, outcome.ready === 'True' ? 'Normal' : 'Warning', outcome.reason, outcome.message)
+      .record(repo, outcome.ready === 'True' ? 'Normal' : 'Warning', outcome.reason, outcome.message, outcome.revision ? { revision: outcome.revision } : {})
       .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'event not recorded'));
   }
 }

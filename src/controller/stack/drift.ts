@@ -9,6 +9,7 @@ import { removeCondition, setCondition } from '../conditions.ts';
 import type { AppliedObject, DriftFinding, DriftTracker } from '../drift/tracker.ts';
 import type { DriftWatcher } from '../drift/watcher.ts';
 import type { EventSink } from '../events.ts';
+import { driftAnnotations } from './drift-record.ts';
 import type { ControllerMetrics } from '../metrics.ts';
 
 export interface DriftDeps {
@@ -91,7 +92,10 @@ export async function handleDrift(
     const message = findings.map(findingText).join('; ');
     deps.log.warn({ kind: 'Stack', namespace, name, drift: findings.map((f) => ({ id: f.id, paths: f.paths, deleted: f.deleted })) }, 'drift detected');
     deps.metrics?.driftDetected.inc({ namespace, name }, findings.length);
-    await deps.events.record(stack, 'Warning', 'DriftDetected', message).catch(() => undefined);
+    const samples = findings.map((f) => ({ object: f.object, rendered: drift.tracker.object(key, f.id)?.rendered, paths: f.paths, deleted: f.deleted }));
+    await deps.events
+      .record(stack, 'Warning', 'DriftDetected', message, { revision: stack.status?.lastAppliedRevision, annotations: driftAnnotations(samples) })
+      .catch(() => undefined);
     status = { ...status, drift: { count: findings.length, lastDriftTime: stamp(deps.now) } };
   }
   if (spec.drift.mode === 'correct' && findings.length) {
@@ -111,7 +115,9 @@ export async function handleDrift(
     if (fixed.length) {
       deps.metrics?.driftCorrected.inc({ namespace, name }, fixed.length);
       await deps.events
-        .record(stack, 'Normal', 'DriftCorrected', fixed.map((c) => `${describeRef(c.ref)} ${c.action}`).join('; '))
+        .record(stack, 'Normal', 'DriftCorrected', fixed.map((c) => `${describeRef(c.ref)} ${c.action}`).join('; '), {
+          revision: stack.status?.lastAppliedRevision,
+        })
         .catch(() => undefined);
       deps.log.info({ kind: 'Stack', namespace, name, corrected: fixed.map((c) => c.id) }, 'drift corrected');
     }

@@ -24,6 +24,7 @@ import { parseDuration } from '../duration.ts';
 import type { EventSink } from '../events.ts';
 import type { ArtifactStore } from '../gitrepository/reconciler.ts';
 import { patchStatus, sameJson } from '../status.ts';
+import { driftAnnotations } from './drift-record.ts';
 import { checkDependencies } from './dependencies.ts';
 import { sourceArtifact, substitutionVariables } from './inputs.ts';
 import { cachedHealthFailure, waitHealthy } from './health.ts';
@@ -245,9 +246,14 @@ async function recordChanges(stack: Stack, deps: StackDeps, revision: string, ap
     .filter((c) => c.action !== 'unchanged' && c.action !== 'skipped')
     .slice(0, 20)
     .map((c) => `${describeRef(c.ref)} ${c.action}`);
-  deps.log.info({ kind: 'Stack', namespace: stack.metadata.namespace, name: stack.metadata.name, revision, summary }, 'applied');
+  const labels = { namespace: stack.metadata.namespace ?? '', name: stack.metadata.name };
+  for (const [action, n] of counts) {
+    if (action === 'pruned') deps.metrics?.objectsPruned.inc(labels, n);
+    else deps.metrics?.objectsApplied.inc({ ...labels, action }, n);
+  }
+  deps.log.info({ kind: 'Stack', ...labels, revision, summary }, 'applied');
   await deps.events
-    .record(stack, 'Normal', 'Applied', `revision ${revision}: ${summary}${changed.length ? `\n${changed.join('\n')}` : ''}`)
+    .record(stack, 'Normal', 'Applied', `revision ${revision}: ${summary}${changed.length ? `\n${changed.join('\n')}` : ''}`, { revision })
     .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'event not recorded'));
 }
 
@@ -284,7 +290,13 @@ async function finish(stack: Stack, deps: StackDeps, now: Date, outcome: Outcome
   if (before?.status !== outcome.ready || before?.reason !== outcome.reason || before?.message !== outcome.message) {
     await deps.events
       // Waiting for a dependency is the normal order of things, not a warning.
-      .record(stack, outcome.ready === 'True' || outcome.reason === ErrorCodes.DependencyNotReady ? 'Normal' : 'Warning', outcome.reason as ErrorCode | string, outcome.message)
+      .record(
+        stack,
+        outcome.ready === 'True' || outcome.reason === ErrorCodes.DependencyNotReady ? 'Normal' : 'Warning',
+        outcome.reason as ErrorCode | string,
+        outcome.message,
+        { revision: next.lastAttemptedRevision ?? next.lastAppliedRevision },
+      )
       .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'event not recorded'));
   }
 }
@@ -307,7 +319,14 @@ async function reportCorrections(stack: Stack, deps: StackDeps, applied: ApplyRe
   deps.metrics?.driftDetected.inc({ namespace, name }, fixed.length);
   deps.metrics?.driftCorrected.inc({ namespace, name }, fixed.length);
   deps.log.warn({ kind: 'Stack', namespace, name, corrected: fixed.map((c) => c.id), at: now.toISOString() }, 'drift detected and corrected');
-  await deps.events.record(stack, 'Warning', 'DriftDetected', message).catch(() => undefined);
+  const samples = fixed.map((c) => ({ object: c.object ?? refObject(c.ref), paths: c.drift ?? [], deleted: c.action === 'created' }));
+  await deps.events
+    .record(stack, 'Warning', 'DriftDetected', message, { revision: stack.status?.lastAppliedRevision, annotations: driftAnnotations(samples) })
+    .catch(() => undefined);
+}
+
+function refObject(ref: ApplyResult['changes'][number]['ref']): KubeObject {
+  return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
 }
 
 /** warn mode at an unchanged revision: compare everything (dry-run), report, write nothing. */
@@ -329,13 +348,18 @@ async function warnOnly(
   await rememberApplied(drift, stack, spec, fingerprint, objects, planned, entries);
   const drifted = planned.changes.filter(isChange).map((c) => ({
     id: c.id,
-    object: { apiVersion: c.ref.apiVersion, kind: c.ref.kind, metadata: { name: c.ref.name, namespace: c.ref.namespace } } as KubeObject,
+    object: refObject(c.ref),
     paths: c.drift ?? [],
     deleted: c.action === 'created',
   }));
   drift.tracker.markOutOfSync(key, drifted);
   if (drifted.length && (stack.status?.drift?.count ?? 0) !== drifted.length) {
-    await deps.events.record(stack, 'Warning', 'DriftDetected', `${drifted.length} object(s) differ from Git`).catch(() => undefined);
+    await deps.events
+      .record(stack, 'Warning', 'DriftDetected', `${drifted.length} object(s) differ from Git`, {
+        revision: ctx.rev,
+        annotations: driftAnnotations(drifted.map((d) => ({ ...d, rendered: objects.find((o) => o.kind === d.object.kind && o.metadata.name === d.object.metadata.name) }))),
+      })
+      .catch(() => undefined);
     deps.metrics?.driftDetected.inc({ namespace: owner.namespace, name: owner.name }, drifted.length);
   }
   const status = withOutOfSync(
