@@ -4,8 +4,10 @@ SHELL := /bin/bash
 NODE := node_modules/.bin/node
 NPM_STAMP := node_modules/.governor-installed
 DEBIAN_PACKAGES := git ca-certificates openssh-server openssh-client
+# The dashboard's browser tests and benchmark drive Debian's Chromium (playwright-core, no download).
+BROWSER_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: help deps debian-deps bins build lint test demo cluster-up cluster-down clean bench bench-drift
+.PHONY: help deps debian-deps browser-deps bins build lint test demo cluster-up cluster-down clean bench bench-drift
 
 help:
 	@echo "make demo          local cluster + Git server + example repository (Ctrl-C to stop)"
@@ -19,6 +21,9 @@ help:
 
 debian-deps:
 	@scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
+
+browser-deps:
+	@scripts/ensure-debian-packages.sh $(BROWSER_PACKAGES)
 
 # npm ci only when the lock file changed since the last install.
 $(NPM_STAMP): package.json package-lock.json
@@ -37,7 +42,7 @@ build: deps
 lint: deps
 	npm run --silent lint
 
-test: deps bins lint build
+test: deps browser-deps bins lint build
 	npm test
 
 demo: deps bins build
@@ -45,7 +50,7 @@ demo: deps bins build
 
 # Benchmarks are not tests: each starts its own control plane and stops everything it started.
 # `bench` runs all five workloads (the drift one included) in under 30 minutes.
-bench: deps bins
+bench: deps browser-deps bins build
 	$(NODE) bench/run.ts
 
 bench-drift: deps bins

@@ -14,4 +14,14 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The dashboard's browser app (web/): browser globals too; its tests and Vite config run on Node.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/**/*.test.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['web/src/**/*.worker.ts'],
+    languageOptions: { globals: { ...globals.worker } },
+  },
 );

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The folder holding Governor's package.json, whether running from src/ or dist/src/. */
@@ -12,4 +12,13 @@ export function packageRoot(): string {
     if (up === dir) throw new Error(`cannot find Governor's package.json above ${import.meta.url}`);
     dir = up;
   }
+}
+
+/** The first `name` on the PATH of `env`, or undefined. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
 }

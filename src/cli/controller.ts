@@ -16,6 +16,7 @@ export function registerController(program: Command): void {
     .option('--metrics-addr <addr>', 'address for /metrics ("0" disables)', '127.0.0.1:8080')
     .option('--health-addr <addr>', 'address for /healthz and /readyz', '127.0.0.1:8081')
     .option('--webhook-addr <addr>', 'address of the Receivers\' webhook endpoints ("0" disables)', '127.0.0.1:9292')
+    .option('--dashboard-addr <addr>', 'address of the dashboard (users sign in with a Kubernetes token; "0" disables)', '0')
     .option('--cache-dir <dir>', 'Git mirrors and artifacts')
     .option('--allow-file-urls', 'allow file:// GitRepository URLs (always allowed out of cluster)')
     .option('--kustomize <path>', 'kustomize binary (default: kustomize on PATH)')
@@ -31,7 +32,7 @@ export function registerController(program: Command): void {
         scope: { namespaces: o.namespace as string[] },
         work: { concurrency: o.concurrency as number },
         leaderElection: { enabled: Boolean(o.leaderElect), namespace: o.leaderElectionNamespace as string, name: 'governor-controller', leaseDurationMs: o.leaseDuration as number },
-        endpoints: { metricsAddr: o.metricsAddr as string, healthAddr: o.healthAddr as string, webhookAddr: o.webhookAddr as string },
+        endpoints: { metricsAddr: o.metricsAddr as string, healthAddr: o.healthAddr as string, webhookAddr: o.webhookAddr as string, dashboardAddr: o.dashboardAddr as string },
         // In a cluster, file:// would expose the controller's own disk; out of it, it is the user's.
         source: { cacheDir: (o.cacheDir as string | undefined) ?? defaultCacheDir(process.env), allowFileUrls: Boolean(o.allowFileUrls) || !inCluster },
         render: { kustomizeBinary: findKustomize(o.kustomize as string | undefined, process.env) },

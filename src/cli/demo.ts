@@ -7,6 +7,8 @@ import { WorkDir } from '../../test/git/workdir.ts';
 import { API_VERSION, type Stack } from '../api/index.ts';
 import { findCondition } from '../controller/conditions.ts';
 import { runController, type RunningController } from '../controller/run.ts';
+import { startDashboard, type RunningDashboard } from '../dashboard/server.ts';
+import { connectionFrom, loadKubeConfig } from '../kube/config.ts';
 import { createLogger } from '../log.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { CliIO } from './program.ts';
@@ -15,6 +17,8 @@ export interface DemoOptions {
   dir: string;
   examples: string;
   nodes: number;
+  /** Where the dashboard listens; when taken, any free port. */
+  dashboardAddr?: string;
 }
 
 const NS = 'governor-system';
@@ -52,6 +56,7 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
   const git = new GitServer();
   const logStream = createWriteStream(join(dir, 'controller.log'));
   let controller: RunningController | undefined;
+  let dashboard: RunningDashboard | undefined;
   try {
     await rm(join(dir, 'cluster'), { recursive: true, force: true });
     await cluster.start();
@@ -85,6 +90,10 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
     const api = controller.manager.api;
     for (const obj of demoObjects(url)) await api.apply(obj);
 
+    dashboard = await startDemoDashboard(cluster.kubeconfigPath, opts.dashboardAddr ?? '127.0.0.1:9090', createLogger({ destination: logStream, name: 'governor-dashboard' }));
+    const link = `${dashboard.url}#login=${dashboard.loginCode ?? ''}`;
+    io.out(`The dashboard is at ${link} (the link signs in once, as the cluster's admin)\n`);
+
     io.out('Waiting for the Stacks to become Ready…\n');
     const deadline = Date.now() + 180_000;
     let stacks: Stack[] = [];
@@ -103,6 +112,7 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
         '',
         `Git serves the example platform repository (commit ${sha.slice(0, 12)}) at ${url}`,
         `The controller logs to ${join(dir, 'controller.log')}`,
+        `The dashboard: ${link}`,
         '',
         'Try:',
         `  export PATH=${binDir}:$PATH`,
@@ -126,6 +136,7 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
     });
     io.out('\ngovernor demo: stopping…\n');
   } finally {
+    await dashboard?.close();
     await controller?.stop();
     await git.stop();
     await cluster.stop();
@@ -133,4 +144,15 @@ export async function runDemo(opts: DemoOptions, io: CliIO, signal: AbortSignal)
     await new Promise<void>((r) => logStream.end(r));
   }
   io.out('governor demo: stopped.\n');
+}
+
+/** The dashboard as `governor dashboard` serves it, on the usual port when it is free. */
+async function startDemoDashboard(kubeconfig: string, address: string, log: ReturnType<typeof createLogger>): Promise<RunningDashboard> {
+  const connection = await connectionFrom(loadKubeConfig({ kubeconfig }));
+  try {
+    return await startDashboard({ address, connection, mode: 'kubeconfig', log });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    return startDashboard({ address: '127.0.0.1:0', connection, mode: 'kubeconfig', log });
+  }
 }

@@ -98,24 +98,4 @@ export function withoutManagedFields<T extends KubeObject>(obj: T): T {
   return { ...obj, metadata };
 }
 
-/** How long ago, kubectl-style, for any of the timestamps an Event may carry. */
-export function eventTime(ev: { lastTimestamp?: string | null; eventTime?: string | null; firstTimestamp?: string | null; metadata: { creationTimestamp?: string } }): string | undefined {
-  return ev.lastTimestamp ?? ev.eventTime ?? ev.firstTimestamp ?? ev.metadata.creationTimestamp ?? undefined;
-}
-
-export interface CoreEvent extends KubeObject {
-  type?: string;
-  reason?: string;
-  message?: string;
-  count?: number;
-  lastTimestamp?: string | null;
-  firstTimestamp?: string | null;
-  eventTime?: string | null;
-  involvedObject: { apiVersion?: string; kind?: string; name?: string; namespace?: string };
-}
-
-/** Events oldest first, so the newest is at the bottom where a terminal leaves the eye. */
-export function sortEvents<T extends CoreEvent>(events: T[]): T[] {
-  const t = (e: CoreEvent) => Date.parse(eventTime(e) ?? '') || 0;
-  return [...events].sort((a, b) => t(a) - t(b));
-}
+export { eventTime, sortEvents, type CoreEvent } from '../kube/events.ts';

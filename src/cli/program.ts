@@ -18,6 +18,7 @@ import { registerDiff } from './verbs/diff.ts';
 import { registerCheck } from './verbs/check.ts';
 import { registerInstall } from './verbs/install.ts';
 import { registerBootstrap } from './verbs/bootstrap.ts';
+import { registerDashboard } from './verbs/dashboard.ts';
 
 export interface CliIO {
   out: (text: string) => void;
@@ -58,18 +59,20 @@ export function buildProgram(io: CliIO): Command {
   registerCheck(program, io);
   registerInstall(program, io);
   registerBootstrap(program, io);
+  registerDashboard(program, io);
 
   program
     .command('demo')
     .description('run a local Kubernetes control plane and Git server with an example platform repository, until Ctrl-C')
     .option('--dir <dir>', 'working directory for the demo', '.governor/demo')
     .option('--nodes <n>', 'number of kwok nodes', (v) => parseInt(v, 10), 3)
-    .action(async (opts: { dir: string; nodes: number }) => {
+    .option('--dashboard-addr <addr>', 'where the dashboard listens (any free port when taken)', '127.0.0.1:9090')
+    .action(async (opts: { dir: string; nodes: number; dashboardAddr: string }) => {
       const { runDemo } = await import('./demo.ts');
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
-      await runDemo({ dir: opts.dir, nodes: opts.nodes, examples: join(packageRoot(), 'examples', 'demo-repo') }, io, stop.signal);
+      await runDemo({ dir: opts.dir, nodes: opts.nodes, dashboardAddr: opts.dashboardAddr, examples: join(packageRoot(), 'examples', 'demo-repo') }, io, stop.signal);
     });
 
   return program;

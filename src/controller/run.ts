@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findOnPath } from '../paths.ts';
 import { KubeApi } from '../kube/api.ts';
 import { KubeClient } from '../kube/client.ts';
 import { connectionFrom, loadKubeConfig } from '../kube/config.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { startDashboard } from '../dashboard/server.ts';
 import { startProbeServer } from '../server/probes.ts';
 import { GitSource } from '../source/git-source.ts';
 import { installCrds } from './crds.ts';
@@ -34,12 +35,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 
 /** kustomize from the flag, else PATH, else none (a kustomization then fails with a clear message). */
 export function findKustomize(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (flag) return flag;
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'kustomize');
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return flag ?? findOnPath('kustomize', env);
 }
 
 export interface RunningController {
@@ -93,15 +89,25 @@ export async function runController(cfg: ControllerConfig, log: Logger = createL
   const webhooks = enabled(cfg.endpoints.webhookAddr)
     ? await startWebhooks({ address: cfg.endpoints.webhookAddr, manager, api, log, metrics })
     : undefined;
+  // Every replica serves the dashboard: it reads its own cache and acts as the signed-in user.
+  const dashboard = enabled(cfg.endpoints.dashboardAddr)
+    ? await startDashboard({ address: cfg.endpoints.dashboardAddr, connection: client.conn, mode: 'token', log, namespaces: cfg.scope.namespaces })
+    : undefined;
   log.info(
-    { replica: identity, health: cfg.endpoints.healthAddr, metrics: cfg.endpoints.metricsAddr, webhooks: cfg.endpoints.webhookAddr },
+    { replica: identity, health: cfg.endpoints.healthAddr, metrics: cfg.endpoints.metricsAddr, webhooks: cfg.endpoints.webhookAddr, dashboard: cfg.endpoints.dashboardAddr },
     'controller started',
   );
   return {
     manager,
     log,
-    ports: { ...(webhooks ? { webhook: webhooks.port } : {}), health: probes.port, ...(metricsServer ? { metrics: metricsServer.port } : {}) },
+    ports: {
+      health: probes.port,
+      ...(metricsServer ? { metrics: metricsServer.port } : {}),
+      ...(webhooks ? { webhook: webhooks.port } : {}),
+      ...(dashboard ? { dashboard: dashboard.port } : {}),
+    },
     stop: async () => {
+      await dashboard?.close();
       await webhooks?.close();
       await stopManager();
       await probes.close();

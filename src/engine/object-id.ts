@@ -36,3 +36,8 @@ export function parseId(id: string): ObjRef {
   }
   return { namespace: id.slice(0, first), name, group: id.slice(beforeLast + 1, last), kind };
 }
+
+/** The inventory keeps the group in the id and only the version in `v`; this is the apiVersion. */
+export function inventoryApiVersion(group: string, v: string): string {
+  return v.includes('/') || !group ? v : `${group}/${v}`;
+}

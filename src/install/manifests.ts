@@ -49,6 +49,8 @@ export function installManifests(opts: InstallOptions): KubeObject[] {
     ':8081',
     '--webhook-addr',
     ':9292',
+    '--dashboard-addr',
+    ':9090',
     '--cache-dir',
     '/var/cache/governor',
     ...(opts.allowFileUrls ? ['--allow-file-urls'] : []),
@@ -120,6 +122,17 @@ export function installManifests(opts: InstallOptions): KubeObject[] {
       },
     } as KubeObject,
     {
+      apiVersion: 'v1',
+      kind: 'Service',
+      // Reach it with `kubectl port-forward svc/governor-dashboard 9090:80`; users sign in with a token.
+      metadata: meta('governor-dashboard', controllerLabels),
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: 80, targetPort: 'http-dashboard', protocol: 'TCP' }],
+      },
+    } as KubeObject,
+    {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: meta(CONTROLLER_NAME, controllerLabels),
@@ -152,6 +165,7 @@ export function installManifests(opts: InstallOptions): KubeObject[] {
                   { name: 'http-metrics', containerPort: 8080, protocol: 'TCP' },
                   { name: 'healthz', containerPort: 8081, protocol: 'TCP' },
                   { name: 'http-webhook', containerPort: 9292, protocol: 'TCP' },
+                  { name: 'http-dashboard', containerPort: 9090, protocol: 'TCP' },
                 ],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'healthz' }, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'healthz' }, initialDelaySeconds: 10, periodSeconds: 20 },

@@ -25,6 +25,12 @@ export interface InformerOptions<T extends KubeObject> {
   idleMs?: number;
   backoff?: BackoffOptions;
   random?: () => number;
+  /**
+   * Applied to every object before it enters the cache, as client-go's SetTransform: a cache that
+   * only reads a few fields (a dashboard's Events) need not hold managedFields and the rest.
+   * Must keep metadata.name, namespace, uid and resourceVersion.
+   */
+  transform?(obj: T): T;
   /** Handlers run synchronously in event order; the objects are the cache's own and must not be mutated. */
   onAdd?(obj: T): void;
   onUpdate?(obj: T, old: T): void;
@@ -254,7 +260,7 @@ export class Informer<T extends KubeObject> {
       for (const item of page.items ?? []) {
         if (!item.kind && kind) item.kind = kind;
         if (!item.apiVersion && page.apiVersion) item.apiVersion = page.apiVersion;
-        items.push(item);
+        items.push(this.opts.transform ? this.opts.transform(item) : item);
       }
       cont = page.metadata?.continue || undefined;
     } while (cont);
@@ -352,7 +358,8 @@ export class Informer<T extends KubeObject> {
     return out;
   }
 
-  private applyEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T): void {
+  private applyEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', raw: T): void {
+    const obj = this.opts.transform ? this.opts.transform(raw) : raw;
     const key = objectKey(obj);
     const old = this.cache.get(key);
     if (obj.metadata.resourceVersion) this.rv = obj.metadata.resourceVersion;

@@ -61,9 +61,12 @@ test('concurrency is bounded', async () => {
   for (let i = 0; i < 20; i++) q.add(`k${i}`);
   assert.equal(q.depth(), 20);
   q.start();
-  await tick(150);
+  // However slow the machine, the queue drains; how fast is not what this test is about.
+  for (let waited = 0; q.depth() > 0 || inFlight > 0; waited += 10) {
+    assert.ok(waited < 10_000, 'the queue drains');
+    await tick(10);
+  }
   assert.equal(maxInFlight, 3);
-  assert.equal(q.depth(), 0);
   await q.stop();
 });
 

@@ -26,7 +26,7 @@ async function processesUnder(dir: string): Promise<number[]> {
 test('governor demo brings every example Stack to Ready, and Ctrl-C stops everything it started', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'governor-demo-test-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const child = spawn(GOVERNOR_BIN, ['demo', '--dir', dir, '--nodes', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(GOVERNOR_BIN, ['demo', '--dir', dir, '--nodes', '1', '--dashboard-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -41,6 +41,19 @@ test('governor demo brings every example Stack to Ready, and Ctrl-C stops everyt
     assert.match(out, new RegExp(`Stack governor-system/${name}\\s+Ready=True`), out);
   }
   assert.ok((await processesUnder(dir)).length >= 5, 'the control plane runs from the demo directory');
+
+  // The dashboard link signs in (once) and shows the same four Stacks Ready.
+  const link = /The dashboard: (http:\/\/127\.0\.0\.1:\d+\/)#login=(\S+)/.exec(out);
+  assert.ok(link, out);
+  const [, base, code] = link as unknown as [string, string, string];
+  assert.equal((await fetch(`${base}api/overview`)).status, 401, 'nothing without signing in');
+  const signin = await fetch(`${base}api/session/login-link`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  assert.equal(signin.status, 200);
+  const cookie = signin.headers.get('set-cookie')!.split(';')[0]!;
+  const overview = (await (await fetch(`${base}api/overview`, { headers: { cookie } })).json()) as { stacks: Record<string, number> };
+  assert.ok(overview.stacks.ready! >= 4, JSON.stringify(overview));
+  const page = await fetch(base, { headers: { cookie } });
+  assert.match(await page.text(), /<div id="root">|<script type="module"/, 'the web app is served');
 
   child.kill('SIGINT');
   assert.equal(await exited, 0, out);

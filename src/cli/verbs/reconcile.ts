@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_VERSION, Annotations, type Condition } from '../../api/index.ts';
+import { API_VERSION, type Condition } from '../../api/index.ts';
 import { findCondition } from '../../controller/conditions.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import type { KubeObject } from '../../kube/types.ts';
+import { requestReconcile } from '../../requests.ts';
 import { CliError, connect, globals, timeoutMs, type GlobalOptions } from '../context.ts';
 import { SOURCE, STACK, getObject, type KindInfo } from '../lookup.ts';
 import type { CliIO } from '../program.ts';
@@ -29,18 +30,6 @@ export interface WaitOptions {
 
 export function describeTarget(k: KindInfo, namespace: string, name: string): string {
   return `${k.kind} ${namespace}/${name}`;
-}
-
-/**
- * Sets the reconcile-requested-at annotation to now (plus any extra merge patch, e.g. resume's
- * `spec.suspend: false`) and returns the value the controller will echo in
- * `status.lastHandledReconcileAt` once it has handled the request.
- */
-export async function requestReconcile(api: KubeApi, k: KindInfo, namespace: string, name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const value = new Date().toISOString();
-  const patch = { ...extra, metadata: { annotations: { [Annotations.ReconcileRequestedAt]: value } } };
-  await api.mergePatch({ apiVersion: API_VERSION, kind: k.kind, namespace, name }, patch);
-  return value;
 }
 
 /** The revision a successful reconcile leaves: the applied one for a Stack, the fetched one for a source. */
@@ -174,11 +163,11 @@ export function registerReconcile(program: Command, io: CliIO): void {
           const source = await getObject<Reconcilable>(api, SOURCE, srcNs, ref.name);
           refuseSuspended(SOURCE, source, srcNs, ref.name);
           io.err(`► fetching ${describeTarget(SOURCE, srcNs, ref.name)}\n`);
-          const requested = await requestReconcile(api, SOURCE, srcNs, ref.name);
+          const requested = await requestReconcile(api, SOURCE.kind, srcNs, ref.name);
           await reconcileAndReport(api, SOURCE, srcNs, ref.name, requested, { wait: true, global, io });
         }
         io.err(`► reconciling ${describeTarget(STACK, namespace, name)}\n`);
-        const requested = await requestReconcile(api, STACK, namespace, name);
+        const requested = await requestReconcile(api, STACK.kind, namespace, name);
         await reconcileAndReport(api, STACK, namespace, name, requested, { wait: opts.wait, global, io });
       } finally {
         session.close();
@@ -198,7 +187,7 @@ export function registerReconcile(program: Command, io: CliIO): void {
         const source = await getObject<Reconcilable>(api, SOURCE, namespace, name);
         refuseSuspended(SOURCE, source, namespace, name);
         io.err(`► fetching ${describeTarget(SOURCE, namespace, name)}\n`);
-        const requested = await requestReconcile(api, SOURCE, namespace, name);
+        const requested = await requestReconcile(api, SOURCE.kind, namespace, name);
         await reconcileAndReport(api, SOURCE, namespace, name, requested, { wait: opts.wait, global, io });
       } finally {
         session.close();

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { API_VERSION } from '../../api/index.ts';
 import { connect, globals } from '../context.ts';
 import { SOURCE, STACK, getObject, type KindInfo } from '../lookup.ts';
 import type { CliIO } from '../program.ts';
-import { describeTarget, reconcileAndReport, requestReconcile } from './reconcile.ts';
+import { requestResume, requestSuspend } from '../../requests.ts';
+import { describeTarget, reconcileAndReport } from './reconcile.ts';
 
 type Suspendable = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: { suspend?: boolean } };
 
@@ -31,7 +31,7 @@ export function registerSuspend(program: Command, io: CliIO): void {
             io.out(`✔ ${what} is already suspended\n`);
             return;
           }
-          await api.mergePatch({ apiVersion: API_VERSION, kind: info.kind, namespace, name }, { spec: { suspend: true } });
+          await requestSuspend(api, info.kind, namespace, name);
           io.out(`✔ ${what} suspended\n`);
         } finally {
           session.close();
@@ -49,8 +49,7 @@ export function registerSuspend(program: Command, io: CliIO): void {
         try {
           const { api, namespace } = session;
           await getObject(api, info, namespace, name);
-          // One patch: the controller never sees the object resumed without the request.
-          const requested = await requestReconcile(api, info, namespace, name, { spec: { suspend: false } });
+          const requested = await requestResume(api, info.kind, namespace, name);
           io.err(`► resumed ${describeTarget(info, namespace, name)}\n`);
           await reconcileAndReport(api, info, namespace, name, requested, { wait: opts.wait, global, io });
         } finally {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Stack } from '../../api/index.ts';
 import { objectHealth, type HealthStatus } from '../../engine/health/index.ts';
-import { parseId } from '../../engine/object-id.ts';
+import { inventoryApiVersion, parseId } from '../../engine/object-id.ts';
 import type { Obj } from '../../engine/types.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { CliError, connect, globals } from '../context.ts';
@@ -72,22 +72,17 @@ export async function inventoryHealth(api: KubeApi, s: Stack): Promise<TreeObjec
       }
       let health: { status: HealthStatus; message: string };
       try {
-        const live = await api.find<Obj & { metadata: { name: string } }>({ apiVersion: apiVersionOf(ref.group, e.v), kind: ref.kind, namespace: ref.namespace || undefined, name: ref.name });
+        const live = await api.find<Obj & { metadata: { name: string } }>({ apiVersion: inventoryApiVersion(ref.group, e.v), kind: ref.kind, namespace: ref.namespace || undefined, name: ref.name });
         health = objectHealth(live ?? null);
       } catch (err) {
         // A kind whose CRD is gone, or one we may not read: say so on that line, keep the rest.
         health = { status: 'Unknown', message: (err as Error).message };
       }
-      out[i] = { ...ref, apiVersion: apiVersionOf(ref.group, e.v), health: health.status, message: health.message };
+      out[i] = { ...ref, apiVersion: inventoryApiVersion(ref.group, e.v), health: health.status, message: health.message };
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, entries.length) }, worker));
   return out;
-}
-
-/** The inventory keeps the group in the id and only the version in `v`. */
-function apiVersionOf(group: string, v: string): string {
-  return v.includes('/') || !group ? v : `${group}/${v}`;
 }
 
 type Palette = ReturnType<typeof colours>;

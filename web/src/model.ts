@@ -1,0 +1,22 @@
+/** The dashboard API's types, from the one contract the server also implements. Types only. */
+export type {
+  ActionResult,
+  CommitView,
+  ConditionView,
+  DriftView,
+  EventView,
+  Graph,
+  GraphEdge,
+  GraphNode,
+  Health,
+  LiveEvent,
+  ObjectKey,
+  Overview,
+  Page,
+  Session,
+  SourceRow,
+  StackDetail,
+  StackQuery,
+  StackRow,
+  State,
+} from '../../src/dashboard/model.ts';
