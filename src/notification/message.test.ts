@@ -1,16 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NotificationEvent } from './event.ts';
 import { eventFacts, eventTitle, truncate } from './message.ts';
+import { stackEvent } from './test-fixtures.ts';
 
-const event: NotificationEvent = {
-  involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web' },
-  severity: 'info',
-  reason: 'Applied',
-  message: 'applied',
-  revision: 'main@sha1:' + 'a'.repeat(40),
-  timestamp: '2025-01-01T00:00:00Z',
-};
+const event = stackEvent({ message: 'applied', revision: 'main@sha1:' + 'a'.repeat(40) });
 
 test('the title names kind, namespace/name and reason', () => {
   assert.equal(eventTitle(event), 'Stack apps/web: Applied');

@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProviderSpec } from '../../api/notification.ts';
-import type { NotificationEvent } from '../event.ts';
 import { commitState, commitStatusTarget, ownerRepo, statusContext, statusDescription } from './commit-status.ts';
+import { providerSpec, stackEvent } from '../test-fixtures.ts';
 
 const sha = 'd'.repeat(40);
-const spec: ProviderSpec = { type: 'github', timeout: '15s', suspend: false, secretRef: { name: 'gh' } };
-const event: NotificationEvent = {
-  involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web' },
-  severity: 'info',
-  reason: 'Applied',
-  message: 'applied 3 objects',
-  revision: `main@sha1:${sha}`,
-  timestamp: '2025-01-01T00:00:00Z',
-};
+const spec = providerSpec('github', { secretRef: { name: 'gh' } });
+const event = stackEvent({ revision: `main@sha1:${sha}` });
 
 test('state: errors fail, Progressing is pending, the rest succeed', () => {
   assert.equal(commitState(event), 'success');

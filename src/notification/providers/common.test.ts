@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProviderSpec } from '../../api/notification.ts';
 import { isHttpUrl, jsonRequest, required, resolveAddress, resolveToken } from './common.ts';
+import { providerSpec } from '../test-fixtures.ts';
 
-const spec: ProviderSpec = { type: 'slack', timeout: '15s', suspend: false };
+const spec = providerSpec('slack');
 
 test('isHttpUrl accepts http and https only', () => {
   assert.ok(isHttpUrl('https://x.example/a?b'));

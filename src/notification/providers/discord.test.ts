@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProviderSpec } from '../../api/notification.ts';
-import type { NotificationEvent } from '../event.ts';
 import { DISCORD_GREEN, DISCORD_RED, buildDiscord } from './discord.ts';
+import { providerSpec, stackEvent } from '../test-fixtures.ts';
 
-const spec: ProviderSpec = { type: 'discord', timeout: '15s', suspend: false, username: 'governor' };
-const event: NotificationEvent = {
-  involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web' },
-  severity: 'info',
-  reason: 'Applied',
-  message: 'applied 3 objects @everyone',
-  revision: 'main@sha1:' + 'b'.repeat(40),
-  timestamp: '2025-01-01T00:00:00Z',
-};
+const spec = providerSpec('discord', { username: 'governor' });
+const event = stackEvent({ message: 'applied 3 objects @everyone', revision: 'main@sha1:' + 'b'.repeat(40) });
 
 test('one embed with title, description, colour and fields; mentions disabled', () => {
   const req = buildDiscord(event, { spec, secret: { address: 'https://discord.com/api/webhooks/1/abc' }, summary: 'prod' });

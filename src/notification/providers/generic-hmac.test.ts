@@ -1,19 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ProviderSpec } from '../../api/notification.ts';
-import type { NotificationEvent } from '../event.ts';
 import { buildGenericHmac, hmacSignature } from './generic-hmac.ts';
 import { genericPayload } from './generic.ts';
+import { providerSpec, stackEvent } from '../test-fixtures.ts';
 
-const spec: ProviderSpec = { type: 'generic-hmac', timeout: '15s', suspend: false, address: 'https://hooks.example/in', secretRef: { name: 'hmac' } };
-const event: NotificationEvent = {
-  involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web' },
-  severity: 'error',
-  reason: 'ApplyFailed',
-  message: 'naïve ünïcode — “quotes”',
-  timestamp: '2025-01-01T00:00:00Z',
-};
+const spec = providerSpec('generic-hmac', { address: 'https://hooks.example/in', secretRef: { name: 'hmac' } });
+const event = stackEvent({ severity: 'error', reason: 'ApplyFailed', message: 'naïve ünïcode — “quotes”' });
 
 test('the generic body, signed over its exact bytes with the token', () => {
   const req = buildGenericHmac(event, { spec, secret: { token: 's3cret-key' } })!;

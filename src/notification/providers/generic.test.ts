@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProviderSpec } from '../../api/notification.ts';
 import type { NotificationEvent } from '../event.ts';
 import { buildGeneric } from './generic.ts';
+import { providerSpec } from '../test-fixtures.ts';
 
-const spec: ProviderSpec = { type: 'generic', timeout: '15s', suspend: false, address: 'https://hooks.example/in?key=k' };
+const spec = providerSpec('generic', { address: 'https://hooks.example/in?key=k' });
 const event: NotificationEvent = {
   involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web', uid: 'u-1', labels: { a: 'b' } },
   severity: 'info',

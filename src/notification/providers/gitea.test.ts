@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProviderSpec } from '../../api/notification.ts';
-import type { NotificationEvent } from '../event.ts';
 import { buildGitea } from './gitea.ts';
+import { providerSpec, stackEvent } from '../test-fixtures.ts';
 
 const sha = '0'.repeat(40);
-const spec: ProviderSpec = { type: 'gitea', timeout: '15s', suspend: false, secretRef: { name: 'gt' } };
-const event: NotificationEvent = {
-  involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web' },
-  severity: 'info',
-  reason: 'Progressing',
-  message: 'applying',
-  revision: `main@sha1:${sha}`,
-  timestamp: '2025-01-01T00:00:00Z',
-};
+const spec = providerSpec('gitea', { secretRef: { name: 'gt' } });
+const event = stackEvent({ reason: 'Progressing', message: 'applying', revision: `main@sha1:${sha}` });
 
 test('/api/v1 on the web host, token authorization', () => {
   const req = buildGitea(event, { spec, secret: { token: 'gt-x' }, sourceUrl: 'https://gitea.example.com/acme/web.git' })!;

@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProviderSpec } from '../../api/notification.ts';
-import type { NotificationEvent } from '../event.ts';
 import { buildGitHub } from './github.ts';
+import { providerSpec, stackEvent } from '../test-fixtures.ts';
 
 const sha = 'e'.repeat(40);
-const spec: ProviderSpec = { type: 'github', timeout: '15s', suspend: false, secretRef: { name: 'gh' } };
-const event: NotificationEvent = {
-  involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web' },
-  severity: 'error',
-  reason: 'HealthCheckFailed',
-  message: 'Deployment apps/web not ready',
-  revision: `main@sha1:${sha}`,
-  timestamp: '2025-01-01T00:00:00Z',
-};
+const spec = providerSpec('github', { secretRef: { name: 'gh' } });
+const event = stackEvent({ severity: 'error', reason: 'HealthCheckFailed', message: 'Deployment apps/web not ready', revision: `main@sha1:${sha}` });
 
 test('github.com: POST to api.github.com with a bearer token', () => {
   const req = buildGitHub(event, { spec, secret: { token: 'ghp_abc' }, sourceUrl: 'git@github.com:acme/web.git' })!;

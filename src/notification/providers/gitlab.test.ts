@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProviderSpec } from '../../api/notification.ts';
-import type { NotificationEvent } from '../event.ts';
 import { buildGitLab } from './gitlab.ts';
+import { providerSpec, stackEvent } from '../test-fixtures.ts';
 
 const sha = 'f'.repeat(40);
-const spec: ProviderSpec = { type: 'gitlab', timeout: '15s', suspend: false, secretRef: { name: 'gl' } };
-const event: NotificationEvent = {
-  involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web' },
-  severity: 'info',
-  reason: 'Applied',
-  message: 'applied 3 objects',
-  revision: `main@sha1:${sha}`,
-  timestamp: '2025-01-01T00:00:00Z',
-};
+const spec = providerSpec('gitlab', { secretRef: { name: 'gl' } });
+const event = stackEvent({ revision: `main@sha1:${sha}` });
 
 test('the project path with subgroups as one encoded segment, PRIVATE-TOKEN, GitLab state names', () => {
   const req = buildGitLab(event, { spec, secret: { token: 'glpat-x' }, sourceUrl: 'ssh://git@gitlab.example.com/group/sub/web.git' })!;

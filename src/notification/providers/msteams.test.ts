@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProviderSpec } from '../../api/notification.ts';
 import type { NotificationEvent } from '../event.ts';
 import { buildMsTeams } from './msteams.ts';
+import { providerSpec } from '../test-fixtures.ts';
 
-const spec: ProviderSpec = { type: 'msteams', timeout: '15s', suspend: false };
+const spec = providerSpec('msteams');
 const event: NotificationEvent = {
   involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'GitRepository', namespace: 'flux', name: 'platform' },
   severity: 'info',

@@ -1,18 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProviderSpec } from '../../api/notification.ts';
-import type { NotificationEvent } from '../event.ts';
 import { buildSlack, slackEscape } from './slack.ts';
+import { stackEvent } from '../test-fixtures.ts';
 
 const spec = (extra: Partial<ProviderSpec> = {}): ProviderSpec => ({ type: 'slack', timeout: '15s', suspend: false, ...extra });
-const event: NotificationEvent = {
-  involvedObject: { apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: 'apps', name: 'web' },
-  severity: 'error',
-  reason: 'HealthCheckFailed',
-  message: 'Deployment/apps/web: 0/3 <ready> & waiting',
-  revision: 'main@sha1:' + '1'.repeat(40),
-  timestamp: '2025-01-01T00:00:00Z',
-};
+const event = stackEvent({ severity: 'error', reason: 'HealthCheckFailed', message: 'Deployment/apps/web: 0/3 <ready> & waiting', revision: 'main@sha1:' + '1'.repeat(40) });
 
 test('an error: danger attachment with title, escaped text, revision and summary; channel and username from the spec', () => {
   const req = buildSlack(event, {
