@@ -93,19 +93,17 @@ export async function runController(cfg: ControllerConfig, log: Logger = createL
   const dashboard = enabled(cfg.endpoints.dashboardAddr)
     ? await startDashboard({ address: cfg.endpoints.dashboardAddr, connection: client.conn, mode: 'token', log, namespaces: cfg.scope.namespaces })
     : undefined;
-  log.info(
-    { replica: identity, health: cfg.endpoints.healthAddr, metrics: cfg.endpoints.metricsAddr, webhooks: cfg.endpoints.webhookAddr, dashboard: cfg.endpoints.dashboardAddr },
-    'controller started',
-  );
+  const ports = {
+    health: probes.port,
+    ...(metricsServer ? { metrics: metricsServer.port } : {}),
+    ...(webhooks ? { webhook: webhooks.port } : {}),
+    ...(dashboard ? { dashboard: dashboard.port } : {}),
+  };
+  log.info({ replica: identity, ports }, 'controller started');
   return {
     manager,
     log,
-    ports: {
-      health: probes.port,
-      ...(metricsServer ? { metrics: metricsServer.port } : {}),
-      ...(webhooks ? { webhook: webhooks.port } : {}),
-      ...(dashboard ? { dashboard: dashboard.port } : {}),
-    },
+    ports,
     stop: async () => {
       await dashboard?.close();
       await webhooks?.close();

@@ -44,6 +44,7 @@ export async function startControllerProcess(
     '--install-crds',
     '--health-addr', '127.0.0.1:0',
     '--metrics-addr', '0',
+    '--webhook-addr', '127.0.0.1:0',
     '--cache-dir', opts.cacheDir ?? join(dir, 'cache'),
     '--log-level', 'debug',
     ...(opts.args ?? []),
