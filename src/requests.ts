@@ -5,7 +5,7 @@
 import { API_VERSION, Annotations } from './api/index.ts';
 import type { KubeApi } from './kube/api.ts';
 
-export type RequestableKind = 'Stack' | 'GitRepository';
+export type RequestableKind = 'Stack' | 'GitRepository' | 'Provider' | 'Alert' | 'Receiver';
 
 /**
  * Sets the reconcile-requested-at annotation to now (plus any extra merge patch, e.g. resume's

@@ -10,7 +10,7 @@ import { isNotFound } from '../kube/client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { CliError } from './context.ts';
 
-export type GovernorKind = 'Stack' | 'GitRepository';
+export type GovernorKind = 'Stack' | 'GitRepository' | 'Provider' | 'Alert' | 'Receiver';
 
 export interface KindInfo {
   kind: GovernorKind;
@@ -20,6 +20,11 @@ export interface KindInfo {
 
 export const STACK: KindInfo = { kind: 'Stack', word: 'stack' };
 export const SOURCE: KindInfo = { kind: 'GitRepository', word: 'source' };
+export const PROVIDER: KindInfo = { kind: 'Provider', word: 'provider' };
+export const ALERT: KindInfo = { kind: 'Alert', word: 'alert' };
+export const RECEIVER: KindInfo = { kind: 'Receiver', word: 'receiver' };
+/** The kinds that only configure notifications and webhooks: listed and exported, but no tree or describe. */
+const NOTIFICATION_KINDS: readonly KindInfo[] = [PROVIDER, ALERT, RECEIVER];
 
 const aliases: Record<string, KindInfo> = {
   stack: STACK,
@@ -38,13 +43,28 @@ const aliases: Record<string, KindInfo> = {
   'gitrepositories.governor.dev': SOURCE,
 };
 
-/** The kinds a word names; `all` (when allowed) is every kind, sources first since Stacks use them. */
-export function resolveKinds(word: string, allowAll: boolean): KindInfo[] {
+const notificationAliases: Record<string, KindInfo> = {
+  provider: PROVIDER,
+  providers: PROVIDER,
+  'alert-provider': PROVIDER,
+  'alert-providers': PROVIDER,
+  alert: ALERT,
+  alerts: ALERT,
+  receiver: RECEIVER,
+  receivers: RECEIVER,
+};
+
+/**
+ * The kinds a word names; `all` (when allowed) is every kind, sources first since Stacks use
+ * them. Provider, Alert and Receiver only where `notifications` says the verb handles them.
+ */
+export function resolveKinds(word: string, allowAll: boolean, opts: { notifications?: boolean } = {}): KindInfo[] {
   const w = word.toLowerCase();
-  if (allowAll && w === 'all') return [SOURCE, STACK];
-  const k = aliases[w];
+  if (allowAll && w === 'all') return [SOURCE, STACK, ...(opts.notifications ? NOTIFICATION_KINDS : [])];
+  const k = aliases[w] ?? (opts.notifications ? (notificationAliases[w] ?? notificationAliases[w.replace(/\.governor\.dev$/, '')]) : undefined);
   if (!k) {
-    throw new CliError(`unknown kind "${word}"`, { hint: `use stack or source${allowAll ? ' or all' : ''}` });
+    const also = opts.notifications ? ', provider, alert, receiver' : '';
+    throw new CliError(`unknown kind "${word}"`, { hint: `use stack or source${also}${allowAll ? ' or all' : ''}` });
   }
   return [k];
 }

@@ -29,7 +29,7 @@ export function registerEvents(program: Command, io: CliIO): void {
       if (opts.for) {
         const [word, name, ...rest] = opts.for.split('/');
         if (!word || !name || rest.length > 0) throw new CliError(`--for "${opts.for}" is not KIND/NAME`, { hint: 'use --for stack/NAME or --for source/NAME' });
-        const k = resolveKinds(word, false)[0]!;
+        const k = resolveKinds(word, false, { notifications: true })[0]!;
         selector.push(`involvedObject.kind=${k.kind}`, `involvedObject.name=${name}`);
       }
       const format = parseFormat(opts.output);

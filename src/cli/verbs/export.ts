@@ -24,7 +24,7 @@ export function registerExport(program: Command, io: CliIO): void {
     .option('-A, --all-namespaces', 'export from all namespaces', false)
     .addHelpText('after', '\nExamples:\n  governor export all -n platform > platform.yaml\n  governor export stack web\n')
     .action(async (word: string, name: string | undefined, opts: { allNamespaces: boolean }, cmd: Command) => {
-      const kinds = resolveKinds(word, true);
+      const kinds = resolveKinds(word, true, { notifications: true });
       if (name && kinds.length > 1) throw new CliError('a name needs one kind, not all', { hint: 'use governor export stack NAME' });
       if (name && opts.allNamespaces) throw new CliError('a name cannot be combined with --all-namespaces', { hint: 'use -n NAMESPACE' });
       const session = await connect(globals(cmd));

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { GitRepository, Stack } from '../../api/index.ts';
+import type { Alert, GitRepository, Provider, Receiver, Stack } from '../../api/index.ts';
 import { resourcePath } from '../../kube/discovery.ts';
 import { Informer } from '../../kube/informer.ts';
 import type { KubeObject } from '../../kube/types.ts';
@@ -22,7 +22,7 @@ export function registerGet(program: Command, io: CliIO): void {
   program
     .command('get')
     .description('list sources and Stacks with their readiness and revision')
-    .argument('<kind>', 'sources, stacks or all (also: source, gitrepositories, stack, st)')
+    .argument('<kind>', 'sources, stacks, providers, alerts, receivers or all (also: source, gitrepositories, stack, st)')
     .argument('[names...]', 'only these objects')
     .option('-A, --all-namespaces', 'list across all namespaces', false)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml', 'wide', 'name']))
@@ -30,7 +30,7 @@ export function registerGet(program: Command, io: CliIO): void {
     .addHelpText('after', '\nExamples:\n  governor get stacks -A\n  governor get stack web -o yaml\n  governor get all -n platform --watch\n')
     .action(async (word: string, names: string[], opts: GetOptions, cmd: Command) => {
       const g = globals(cmd);
-      const kinds = resolveKinds(word, true);
+      const kinds = resolveKinds(word, true, { notifications: true });
       const format = parseFormat(opts.output);
       if (names.length > 0 && opts.allNamespaces) throw new CliError('names cannot be combined with --all-namespaces', { hint: 'use -n NAMESPACE' });
       if (names.length > 0 && kinds.length > 1) throw new CliError('names need one kind, not all', { hint: 'use governor get stack NAME' });
@@ -83,7 +83,13 @@ function headers(k: KindInfo, v: View): string[] {
   const h = ['NAME'];
   if (v.allNamespaces) h.unshift('NAMESPACE');
   if (k.kind === 'GitRepository' && wide) h.push('URL');
-  h.push('READY', 'STATUS', 'REVISION', 'SUSPENDED', 'AGE');
+  if (k.kind === 'Provider') h.push('TYPE');
+  if (k.kind === 'Alert') h.push('PROVIDER', 'SEVERITY');
+  if (k.kind === 'Receiver') h.push('TYPE');
+  h.push('READY', 'STATUS');
+  if (k.kind === 'Stack' || k.kind === 'GitRepository') h.push('REVISION');
+  h.push('SUSPENDED', 'AGE');
+  if (k.kind === 'Receiver' && wide) h.push('PATH');
   if (k.kind === 'Stack' && wide) h.push('SOURCE', 'PATH', 'DRIFT', 'LAST-APPLIED');
   return h;
 }
@@ -94,7 +100,13 @@ function row(k: KindInfo, o: KubeObject, v: View, now = Date.now()): string[] {
   const status = wide ? r.message.replace(/\s*\n\s*/g, ' ') : truncate(r.message, STATUS_WIDTH);
   const cells = [v.prefix ? `${k.kind.toLowerCase()}/${o.metadata.name}` : o.metadata.name];
   if (v.allNamespaces) cells.unshift(o.metadata.namespace ?? '');
-  if (k.kind === 'GitRepository') {
+  if (k.kind === 'Provider' || k.kind === 'Alert' || k.kind === 'Receiver') {
+    const spec = (o as unknown as Provider | Alert | Receiver).spec;
+    if ('providerRef' in spec) cells.push(spec.providerRef.name, spec.eventSeverity);
+    else cells.push(spec.type);
+    cells.push(r.ready, status, String(spec.suspend ?? false), age(o.metadata.creationTimestamp, now));
+    if (k.kind === 'Receiver' && wide) cells.push((o as unknown as Receiver).status?.webhookPath ?? '');
+  } else if (k.kind === 'GitRepository') {
     const s = o as unknown as GitRepository;
     if (wide) cells.push(s.spec.url);
     const rev = s.status?.artifact?.revision;
