@@ -176,6 +176,9 @@ export const StackStatusSchema = Type.Object(
     ),
     inventory: Type.Optional(InventorySchema),
     drift: Type.Optional(DriftStatusSchema),
+    lastApplyDuration: Type.Optional(
+      Type.String({ description: 'How long the last reconcile that rendered and applied took (render, apply, prune and health), such as 1.25s.' }),
+    ),
   },
   { description: 'What the controller last observed.' },
 );

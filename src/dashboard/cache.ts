@@ -226,7 +226,9 @@ export class DashboardCache {
   private putStack(s: Stack, old?: Stack): void {
     const key = `${s.metadata.namespace ?? ''}/${s.metadata.name}`;
     if (old) this.measure(key, s, old);
-    const row = stackRow(s, { durationSeconds: this.durations.get(key) });
+    // The controller's own figure when it wrote one; else what this cache saw happen.
+    const reported = s.status?.lastApplyDuration ? parseFloat(s.status.lastApplyDuration) : NaN;
+    const row = stackRow(s, { durationSeconds: Number.isFinite(reported) ? reported : this.durations.get(key) });
     const prev = this.stacks.get(key);
     if (!prev) this.countNamespace('stacks', row.namespace, 1);
     this.stacks.set(key, {

@@ -58,6 +58,8 @@ export interface StackDeps {
  */
 export async function reconcileStack(namespace: string, name: string, deps: StackDeps): Promise<WorkResult> {
   const now = deps.now ?? (() => new Date());
+  const started = process.hrtime.bigint();
+  const took = () => `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)}s`;
   let stack = await deps.api.find<Stack>(stackRef(namespace, name));
   if (!stack) return {};
   if (stack.metadata.deletionTimestamp) return finalize(stack, deps);
@@ -190,7 +192,7 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
     if (spec.wait || spec.healthChecks?.length) {
       const health = await waitHealthy(target, spec, applied, timeoutMs, deps);
       if (health) {
-        await finish(stack, deps, now(), health, status);
+        await finish(stack, deps, now(), health, { ...status, lastApplyDuration: took() });
         return { requeueAfterMs: retryMs };
       }
     }
@@ -200,6 +202,7 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
       ...status,
       ...(sameRevision && applied.changes.some(isChange) ? { drift: { count: 0, lastDriftTime: stamp(now()) } } : {}),
       lastAppliedRevision: rev,
+      lastApplyDuration: took(),
     });
     return { requeueAfterMs: intervalMs };
   } catch (err) {
