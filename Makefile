@@ -7,12 +7,13 @@ DEBIAN_PACKAGES := git ca-certificates openssh-server openssh-client
 # The dashboard's browser tests and benchmark drive Debian's Chromium (playwright-core, no download).
 BROWSER_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: help deps debian-deps browser-deps bins build lint test demo cluster-up cluster-down clean bench bench-drift
+.PHONY: help deps debian-deps browser-deps bins build lint test demo cluster-up cluster-down clean bench bench-drift bench-dashboard
 
 help:
 	@echo "make demo          local cluster + Git server + example repository (Ctrl-C to stop)"
 	@echo "make bench         run every benchmark (< 30 min); results in bench/results/latest.{json,md}"
 	@echo "make bench-drift   drift benchmark: edit-to-correction latency over 100 edits"
+	@echo "make bench-dashboard  dashboard benchmark: 5,000 Stacks through the API and in Chromium"
 	@echo "make test          lint, build and run every test against a real control plane"
 	@echo "make lint          eslint and the TypeScript type-check"
 	@echo "make build         compile to dist/ (bin/governor runs it)"
@@ -49,12 +50,15 @@ demo: deps bins build
 	bin/governor demo
 
 # Benchmarks are not tests: each starts its own control plane and stops everything it started.
-# `bench` runs all five workloads (the drift one included) in under 30 minutes.
+# `bench` runs all six workloads (the drift and dashboard ones included) in under 30 minutes.
 bench: deps browser-deps bins build
 	$(NODE) bench/run.ts
 
 bench-drift: deps bins
 	$(NODE) bench/drift-latency.ts
+
+bench-dashboard: deps browser-deps bins build
+	$(NODE) bench/dashboard.ts
 
 cluster-up: deps bins
 	$(NODE) test/cluster/cli.ts up

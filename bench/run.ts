@@ -8,6 +8,8 @@
  *      requests (from the API server's audit log) and CPU seconds per interval.
  *   4. Drift: bench/drift-latency.ts, run as it is, its figures read back.
  *   5. Footprint: the controller's resident memory and CPU at N = 1,000 after settling.
+ *   6. Dashboard: bench/dashboard.ts, run as it is (5,000 Stacks, the API and Chromium), its
+ *      figures read back.
  *
  * Baseline, in the same run on the same control plane: a minimal client applying the same
  * objects with server-side apply, 64 at once, no logic. Governor's times are reported over it.
@@ -63,8 +65,8 @@ const QUIET_INTERVAL_S = 5;
 const QUIET_APPS = 1000;
 const QUIET_INTERVALS = 10;
 const IDLE_WINDOW_S = 30;
-/** Time kept back for what follows each stage (about 2 min for the drift benchmark, 3 for workload 3). */
-const RESERVE = { afterApps: 15 * 60_000, afterBig1000: 12 * 60_000, afterBig: 9 * 60_000, afterQuietSetup: 6 * 60_000, afterQuiet: 3 * 60_000 };
+/** Time kept back for what follows each stage (about 2 min for the drift benchmark, 1 for the dashboard one, 3 for workload 3). */
+const RESERVE = { afterApps: 16 * 60_000, afterBig1000: 13 * 60_000, afterBig: 10 * 60_000, afterQuietSetup: 7 * 60_000, afterQuiet: 4 * 60_000 };
 
 const started = Date.now();
 const step = (what: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
@@ -349,6 +351,27 @@ async function drift(children: Set<ChildProcess>) {
   return { workload: r.workload, correctionMs: r.correction, baselineWatchMs: r.baselineWatch, ratio: r.ratioToBaseline };
 }
 
+// --- Workload 6 -------------------------------------------------------------------------------
+
+interface DashboardResult {
+  workload: Record<string, unknown>;
+  api: Record<'stacksPage' | 'overview', { firstRequestMs: number; warmMs: { p50: number; p90: number }; bytes: number }>;
+  baselineRawList: { ms: { p50: number }; bytes: number };
+  ratioToRawList: { warmTime: number | null; firstRequestTime: number | null; bytes: number | null };
+  browser: { scrollToRow: number; median: Record<'navigationToFirstRowMs' | 'navigationToFilteredMs' | 'typeToFilteredMs' | 'scrollToRowMs', { p50: number }> };
+}
+
+async function dashboard(children: Set<ChildProcess>) {
+  step('W6: bench/dashboard.ts (its own control plane and Chromium)');
+  const child = spawn(process.execPath, [join(here, 'dashboard.ts')], { stdio: 'inherit' });
+  children.add(child);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  children.delete(child);
+  if (code !== 0) throw new Error(`dashboard.ts exited with ${code}`);
+  const r = JSON.parse(await readFile(join(resultsDir, 'dashboard.json'), 'utf8')) as DashboardResult;
+  return { workload: r.workload, api: r.api, baselineRawList: r.baselineRawList, ratio: r.ratioToRawList, browser: r.browser };
+}
+
 // --- Control planes ---------------------------------------------------------------------------
 
 /**
@@ -485,6 +508,18 @@ function table(r: Results): string[][] {
   if (q && f) {
     rows.push([`5. Footprint, ${f.stacks} Stacks, ${f.objects} objects`, `CPU and memory, interval ${q.interval}`, `${round((q.cpuSecondsPerInterval / QUIET_INTERVAL_S) * 100)}% of a core, ${q.rssMiB} MiB`, '–', '–']);
   }
+  const w = r.dashboard;
+  if (w) {
+    const what = `6. Dashboard, ${w.workload.stacks} Stacks`;
+    const s = w.api.stacksPage;
+    const kib = (bytes: number) => `${round(bytes / 1024)} KiB`;
+    rows.push([what, '/api/stacks first page: first request / warm p50', `${s.firstRequestMs} / ${s.warmMs.p50} ms`, `${w.baselineRawList.ms.p50} ms (raw LIST of all)`, `${x(w.ratio.firstRequestTime)} / ${x(w.ratio.warmTime)}`]);
+    rows.push([what, '/api/stacks first page: bytes', kib(s.bytes), `${kib(w.baselineRawList.bytes)} (raw LIST of all)`, x(w.ratio.bytes)]);
+    rows.push([what, '/api/overview: warm p50, bytes', `${w.api.overview.warmMs.p50} ms, ${kib(w.api.overview.bytes)}`, '–', '–']);
+    const b = w.browser.median;
+    rows.push([what, 'Chromium: navigation → first row / → search filtered (p50)', `${b.navigationToFirstRowMs.p50} / ${b.navigationToFilteredMs.p50} ms`, '–', '–']);
+    rows.push([what, `Chromium: jump to row ${w.browser.scrollToRow.toLocaleString('en-US')} → drawn (p50)`, `${b.scrollToRowMs.p50} ms`, '–', '–']);
+  }
   return rows;
 }
 
@@ -516,6 +551,11 @@ function markdown(r: Results): string {
     lines.push(
       `- Quiet: per interval ${q.stackReconcilesPerInterval} Stack and ${q.repoReconcilesPerInterval} GitRepository reconciles, ${q.writesPerInterval} writes; requests over the ${q.intervals} intervals: ${Object.entries(q.byVerbResource).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
       `- Workloads 3 and 5 ran on a control plane of their own that writes an audit log (blocking mode, which slows every request); there, the ${q.stacks}-app commit took ${secs(q.setup?.timed)} to every Stack Ready. Workloads 1 and 2 ran without the audit log.`,
+    );
+  }
+  if (r.dashboard) {
+    lines.push(
+      `- Dashboard: ${r.dashboard.workload.stacks} Stacks written with their statuses straight through the API (no controller), a read-only user signed in with a token; the page is the web app's first request (${r.dashboard.workload.pageSize} rows), its baseline one LIST of the same Stacks from the API server as that user; the search time includes the box's 250 ms debounce. Details: bench/results/dashboard.md.`,
     );
   }
   if (Object.keys(r.errors).length) {
@@ -566,6 +606,7 @@ async function collect(children: Set<ChildProcess>) {
     }),
   );
   const driftResult = await attempt('workload 4', errors, () => drift(children));
+  const dashboardResult = await attempt('workload 6', errors, () => dashboard(children));
   return {
     benchmark: 'governor',
     date: new Date().toISOString(),
@@ -577,6 +618,7 @@ async function collect(children: Set<ChildProcess>) {
     quiet: quietResult ? { ...quietResult, setup: quietSetup } : undefined,
     drift: driftResult,
     footprint,
+    dashboard: dashboardResult,
     errors,
   };
 }
@@ -585,7 +627,7 @@ async function main(): Promise<void> {
   const children = new Set<ChildProcess>();
   const onSignal = (sig: NodeJS.Signals) => {
     console.error(`${sig}: stopping everything started`);
-    // The drift benchmark's process stops what it started on SIGTERM (it also gets a terminal's Ctrl-C).
+    // The drift and dashboard benchmarks' processes stop what they started on SIGTERM (they also get a terminal's Ctrl-C).
     for (const c of children) c.kill('SIGTERM');
     stopNow();
     process.exit(130);

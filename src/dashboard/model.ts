@@ -56,6 +56,11 @@ export interface StackRow extends ObjectKey {
   lastTransitionTime?: string;
   objects: number; // inventory size
   dependsOn: ObjectKey[];
+  /**
+   * The reconcile request the controller handled last (status.lastHandledReconcileAt): the answer
+   * to a Reconcile or Resume whose ActionResult.requestedAt it equals, even when nothing else changed.
+   */
+  lastHandledReconcileAt?: string;
 }
 
 export interface SourceRow extends ObjectKey {

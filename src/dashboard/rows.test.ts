@@ -36,7 +36,13 @@ test('a Stack row: source defaults to the Stack namespace, dependencies are qual
   const row = stackRow(
     stack({
       spec: { dependsOn: [{ name: 'db' }, { name: 'infra', namespace: 'platform' }] },
-      status: { observedGeneration: 1, conditions: [ready('True')], lastAppliedRevision: 'main@sha1:abc', inventory: { entries: [{ id: 'apps_a__ConfigMap', v: 'v1' }] } },
+      status: {
+        observedGeneration: 1,
+        conditions: [ready('True')],
+        lastAppliedRevision: 'main@sha1:abc',
+        inventory: { entries: [{ id: 'apps_a__ConfigMap', v: 'v1' }] },
+        lastHandledReconcileAt: '2026-01-01T00:00:05.123Z',
+      },
     }),
     { durationSeconds: 1.5 },
   );
@@ -57,6 +63,7 @@ test('a Stack row: source defaults to the Stack namespace, dependencies are qual
       { namespace: 'apps', name: 'db' },
       { namespace: 'platform', name: 'infra' },
     ],
+    lastHandledReconcileAt: '2026-01-01T00:00:05.123Z',
   });
 });
 

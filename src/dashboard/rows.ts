@@ -73,6 +73,7 @@ export function stackRow(s: Stack, extra: { durationSeconds?: number } = {}): St
     ...(ready?.lastTransitionTime ? { lastTransitionTime: ready.lastTransitionTime } : {}),
     objects: s.status?.inventory?.entries?.length ?? 0,
     dependsOn: (s.spec.dependsOn ?? []).map((d) => ({ namespace: d.namespace ?? namespace, name: d.name })),
+    ...(s.status?.lastHandledReconcileAt ? { lastHandledReconcileAt: s.status.lastHandledReconcileAt } : {}),
   };
 }
 

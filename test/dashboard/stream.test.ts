@@ -18,6 +18,8 @@ class Stream {
     const res = await fetch(b.base + '/api/stream', { headers: { cookie: b.cookie ?? '' }, signal: s.ctl.signal });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    // fetch asks for gzip: the stream must still not be compressed (that would buffer updates).
+    assert.equal(res.headers.get('content-encoding'), null);
     void s.pump(res.body!.getReader());
     return s;
   }

@@ -65,6 +65,7 @@ test('dashboard views: overview, stacks and sources show what the user may list,
     // Other tests' events may be newer: B's own viewer sees B's alone.
     const o = (await vB.get<Overview>('/api/overview')).body;
     assert.equal(p.total, 12);
+    assert.equal((await v.get('/api/stacks?pageSize=500')).headers.get('content-encoding'), 'gzip', 'pages are compressed');
     assert.equal(p.facets.states.unknown, 3, JSON.stringify(p.facets.states));
     assert.ok(o.events.some((e) => e.message === 'secret of B'), JSON.stringify(o.events));
     return true;

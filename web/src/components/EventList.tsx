@@ -45,10 +45,30 @@ export function EventList({ events, showObject, testid, empty = 'No events.' }: 
                 )}
               </td>
             )}
-            <td className="message">{event.message}</td>
+            <td className="message">
+              <EventMessage text={event.message} />
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * The first line of a message, the rest (the controller lists up to 20 changed objects, one a
+ * line) behind a toggle: run together in one cell they were a wall of text.
+ */
+function EventMessage({ text }: { text: string }) {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length <= 1) return <>{text}</>;
+  const [first, ...rest] = lines;
+  return (
+    <details className="event-more">
+      <summary>
+        {first} <span className="muted small nowrap">+{rest.length} more</span>
+      </summary>
+      <div className="event-more-lines">{rest.join('\n')}</div>
+    </details>
   );
 }

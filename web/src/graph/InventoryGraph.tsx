@@ -2,11 +2,19 @@ import { useMemo, useState } from 'react';
 import { Background, Controls, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
 import { defaultFilter, describeNode, filterGraph, kindsOf, MAX_DRAWN_NODES, NODE_HEIGHT, NODE_WIDTH, toElkGraph, type GraphFilter } from '../lib/graph-model.ts';
 import { HealthBadge } from '../components/StateBadge.tsx';
+import { plural } from '../lib/format.ts';
 import type { Graph, GraphNode } from '../model.ts';
 import { ObjectNode, type ObjectFlowNode } from './ObjectNode.tsx';
 import { useLayout } from './use-layout.ts';
 
 const nodeTypes = { object: ObjectNode };
+
+/** The frame's height bounds; between them it is as tall as the laid-out graph at full zoom. */
+const MIN_FRAME = 240;
+const MAX_FRAME = 640;
+/** fitView's maxZoom and padding below, and the controls' room. */
+const FIT_ZOOM = 1.1;
+const FIT_PADDING = 0.08;
 
 const EDGE_STYLE = {
   owner: { stroke: 'var(--edge-owner)', strokeWidth: 1.5 },
@@ -59,6 +67,13 @@ export function InventoryGraph({ graph }: { graph: Graph }) {
     [shown],
   );
 
+  // A few objects in a 640px frame float in empty space; a big graph still gets the full frame
+  // (and fitView zooms out). A one-line message needs no more than the minimum. The CSS caps it at 70vh.
+  const frameHeight =
+    layout.status === 'done' && !tooMany && shown.nodes.length > 0
+      ? Math.round(Math.min(MAX_FRAME, Math.max(MIN_FRAME, layout.size.height * FIT_ZOOM * (1 + 2 * FIT_PADDING) + 24)))
+      : MIN_FRAME;
+
   const hasPods = kinds.some((k) => k.kind === 'Pod');
   const toggleKind = (kind: string) => {
     const next = new Set(filter.kinds);
@@ -95,7 +110,7 @@ export function InventoryGraph({ graph }: { graph: Graph }) {
           </label>
         )}
       </div>
-      <div className="graph-frame">
+      <div className="graph-frame" style={{ height: frameHeight }}>
         {shown.nodes.length === 0 ? (
           <p className="empty">{graph.nodes.length === 0 ? 'No objects in the inventory yet.' : 'No object matches this filter.'}</p>
         ) : tooMany ? (
@@ -106,7 +121,7 @@ export function InventoryGraph({ graph }: { graph: Graph }) {
           <p className="empty">The graph could not be laid out: {layout.error}</p>
         ) : layout.status !== 'done' ? (
           <p className="empty" role="status">
-            Laying out {shown.nodes.length.toLocaleString('en-US')} objects…
+            Laying out {plural(shown.nodes.length, 'object')}…
           </p>
         ) : (
           <ReactFlow
@@ -115,7 +130,7 @@ export function InventoryGraph({ graph }: { graph: Graph }) {
             edges={edges}
             nodeTypes={nodeTypes}
             fitView
-            fitViewOptions={{ padding: 0.08, maxZoom: 1.1, minZoom: 0.05 }}
+            fitViewOptions={{ padding: FIT_PADDING, maxZoom: FIT_ZOOM, minZoom: 0.05 }}
             minZoom={0.05}
             maxZoom={2}
             nodesDraggable={false}

@@ -22,7 +22,7 @@ test('a refused action is an error with the server message', () => {
 });
 
 test('reconcile: waits past its own echo, shows progress, then the outcome', () => {
-  let phase = afterResult('reconcile', { accepted: true, message: 'requested', requestedAt: 'x' }, row, 1000);
+  let phase = afterResult('reconcile', { accepted: true, message: 'requested' }, row, 1000);
   assert.equal(phase.phase, 'waiting');
   assert.equal(phase.phase === 'waiting' && phase.message, 'requested; waiting for the controller…');
   assert.ok(isBusy(phase));
@@ -71,4 +71,27 @@ test('timeouts and errors', () => {
   assert.equal(afterTimeout(IDLE), IDLE);
   assert.equal(afterUpdate(IDLE, row, 0), IDLE);
   assert.deepEqual(afterError('suspend', new Error('403 forbidden')), { phase: 'error', action: 'suspend', message: 'Suspend failed: 403 forbidden' });
+});
+
+test('reconcile with requestedAt: done exactly when the controller reports that request handled', () => {
+  const at = '2026-01-01T00:01:00.000Z';
+  let phase = afterResult('reconcile', { accepted: true, message: 'requested', requestedAt: at }, { ...row, lastHandledReconcileAt: '2026-01-01T00:00:00.000Z' }, 0);
+  assert.equal(phase.phase, 'waiting');
+  phase = afterUpdate(phase, { ...row, durationSeconds: 3, lastHandledReconcileAt: '2026-01-01T00:00:00.000Z' }, ECHO_MS * 10);
+  assert.equal(phase.phase, 'waiting', 'a changed row that answers an earlier request is not the answer');
+  phase = afterUpdate(phase, { ...row, state: 'progressing', message: 'applying', lastHandledReconcileAt: at }, ECHO_MS * 10);
+  assert.equal(phase.phase, 'waiting');
+  // Nothing but the handled request changed: still the answer, however soon it comes.
+  phase = afterUpdate(phase, { ...row, lastHandledReconcileAt: at }, 1);
+  assert.deepEqual(phase, { phase: 'done', action: 'reconcile', ok: true, message: 'Reconciled. Ready: Applied revision: main@sha1:abc' });
+});
+
+test('resume with requestedAt: unsuspended is not enough, the request must be handled', () => {
+  const at = '2026-01-01T00:01:00.000Z';
+  const suspended = { ...row, suspended: true, state: 'suspended' as const };
+  let phase = afterResult('resume', { accepted: true, message: '', requestedAt: at }, suspended, 0);
+  phase = afterUpdate(phase, row, 100);
+  assert.equal(phase.phase, 'waiting');
+  phase = afterUpdate(phase, { ...row, state: 'failed', message: 'apply failed', lastHandledReconcileAt: at }, 200);
+  assert.deepEqual(phase, { phase: 'done', action: 'resume', ok: false, message: 'Resumed. Failed: apply failed' });
 });

@@ -9,7 +9,7 @@ import { stateLabel } from './states.ts';
 export type ActionPhase =
   | { phase: 'idle' }
   | { phase: 'sending'; action: Action }
-  | { phase: 'waiting'; action: Action; acceptedAt: number; before: StackRow; message: string }
+  | { phase: 'waiting'; action: Action; acceptedAt: number; before: StackRow; message: string; requestedAt?: string }
   | { phase: 'done'; action: Action; ok: boolean; message: string }
   | { phase: 'error'; action: Action; message: string };
 
@@ -61,7 +61,7 @@ export function afterResult(action: Action, result: ActionResult, latest: StackR
   if (!result.accepted) return { phase: 'error', action, message: result.message || `${LABEL[action]} was refused` };
   const said = result.message.trim().replace(/[.;:]$/, '');
   const message = said ? `${said}; waiting for the controller…` : 'Requested; waiting for the controller…';
-  const waiting: ActionPhase = { phase: 'waiting', action, acceptedAt: now, before: latest, message };
+  const waiting: ActionPhase = { phase: 'waiting', action, acceptedAt: now, before: latest, message, ...(result.requestedAt ? { requestedAt: result.requestedAt } : {}) };
   // Suspend and resume may already show (the stream can beat the response).
   if (action === 'suspend' && latest.suspended) return { phase: 'done', action, ok: true, message: 'Suspended.' };
   return waiting;
@@ -76,7 +76,13 @@ export function afterUpdate(phase: ActionPhase, row: StackRow, now: number): Act
   }
   if (action === 'resume' && row.suspended) return phase;
   if (row.state === 'progressing') return { ...phase, message: row.message ? `Reconciling: ${row.message}` : 'Reconciling…' };
-  if (action === 'reconcile' && sameRow(row, phase.before) && now - phase.acceptedAt < ECHO_MS) return phase;
+  // The controller says which request it handled: a reconcile that changed nothing else is
+  // answered all the same, and an earlier answer or the request's own echo is not taken for it.
+  if (phase.requestedAt !== undefined) {
+    if (row.lastHandledReconcileAt !== phase.requestedAt) return phase;
+  } else if (action === 'reconcile' && sameRow(row, phase.before) && now - phase.acceptedAt < ECHO_MS) {
+    return phase;
+  }
   const outcome = outcomeOf(row);
   const verb = action === 'resume' ? 'Resumed' : 'Reconciled';
   return { phase: 'done', action, ok: outcome.ok, message: `${verb}. ${outcome.text}` };

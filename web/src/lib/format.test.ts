@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { absoluteTime, firstLine, formatDuration, plural, relativeTime, shortRevision } from './format.ts';
+import { absoluteTime, firstLine, formatDuration, plural, relativeTime, shortRevision, sourceLabel } from './format.ts';
 
 const now = Date.parse('2026-05-01T12:00:00Z');
 
@@ -43,4 +43,10 @@ test('firstLine and plural', () => {
   assert.equal(firstLine(undefined), '');
   assert.equal(plural(1, 'Stack'), '1 Stack');
   assert.equal(plural(5000, 'Stack'), '5,000 Stacks');
+});
+
+test('sourceLabel: the name alone in the namespace of the Stack, namespace/name elsewhere', () => {
+  assert.equal(sourceLabel({ namespace: 'team-a', source: 'team-a/platform' }), 'platform');
+  assert.equal(sourceLabel({ namespace: 'team-a', source: 'shared/platform' }), 'shared/platform');
+  assert.equal(sourceLabel({ namespace: 'team', source: 'team-a/platform' }), 'team-a/platform');
 });

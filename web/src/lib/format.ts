@@ -54,3 +54,8 @@ export function formatCount(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+
+/** A Stack's source as its table shows it: just the name when it sits in the Stack's own namespace (the usual case). */
+export function sourceLabel(row: { namespace: string; source: string }): string {
+  return row.source.startsWith(`${row.namespace}/`) ? row.source.slice(row.namespace.length + 1) : row.source;
+}

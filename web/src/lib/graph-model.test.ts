@@ -60,6 +60,7 @@ test('toElkGraph: layered, direction RIGHT, sized boxes, no dangling or duplicat
   );
   assert.equal(elk.layoutOptions?.['elk.algorithm'], 'layered');
   assert.equal(elk.layoutOptions?.['elk.direction'], 'RIGHT');
+  assert.equal(elk.layoutOptions?.['elk.aspectRatio'], '2.4');
   assert.equal(elk.children?.length, 5);
   assert.ok(elk.children?.every((c) => c.width! > 0 && c.height! > 0));
   assert.equal(elk.edges?.length, 5);

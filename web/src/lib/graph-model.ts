@@ -18,6 +18,9 @@ export const LAYOUT_OPTIONS: LayoutOptions = {
   'elk.layered.spacing.nodeNodeBetweenLayers': '70',
   'elk.spacing.nodeNode': '18',
   'elk.spacing.componentComponent': '36',
+  // Objects that own or select nothing (ConfigMaps, ServiceAccounts…) are components of their own;
+  // at ELK's default ratio (1.6) six of them stack in one tall column. The frame is wide.
+  'elk.aspectRatio': '2.4',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   'elk.padding': '[top=12,left=12,bottom=12,right=12]',

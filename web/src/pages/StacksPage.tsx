@@ -6,7 +6,7 @@ import { Revision } from '../components/Revision.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { Time } from '../components/Time.tsx';
 import { useDebounced } from '../hooks.ts';
-import { formatCount, formatDuration, plural, shortRevision } from '../lib/format.ts';
+import { formatCount, formatDuration, plural, shortRevision, sourceLabel } from '../lib/format.ts';
 import { rowAt, rowKey, type PagedList } from '../lib/paged-list.ts';
 import { filtersFromSearch, isState, nextSort, queryString, sameFilters, type SortKey, type StackFilters } from '../lib/query.ts';
 import { stackPath } from '../lib/routes.ts';
@@ -29,8 +29,9 @@ interface Column {
 const COLUMNS: Column[] = [
   { id: 'state', label: 'State', sort: 'state', width: '9rem' },
   { id: 'name', label: 'Name', sort: 'name', width: '14%' },
-  { id: 'namespace', label: 'Namespace', sort: 'namespace', width: '9%' },
-  { id: 'source', label: 'Source', width: '11%' },
+  { id: 'namespace', label: 'Namespace', sort: 'namespace', width: '11%' },
+  // Mostly a bare name (sourceLabel): the namespace column has the room instead.
+  { id: 'source', label: 'Source', width: '9%' },
   { id: 'revision', label: 'Revision', sort: 'revision', width: '13rem' },
   { id: 'objects', label: 'Objects', width: '5.25rem', className: 'num' },
   { id: 'drift', label: 'Drift', sort: 'drift', width: '4.5rem', className: 'num' },
@@ -288,7 +289,7 @@ const StackTableRow = memo(function StackTableRow({ row, index, deleted }: { row
         {row.namespace}
       </td>
       <td className="ellipsis" title={row.source}>
-        {row.source}
+        {sourceLabel(row)}
       </td>
       <td className="ellipsis">
         <Revision revision={row.revision} />
