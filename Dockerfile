@@ -10,7 +10,8 @@ ENV CGO_ENABLED=0 GOBIN=/out
 RUN go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}" \
  && go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}" "helm.sh/helm/v3/cmd/helm@${HELM_VERSION}"
 
-# TypeScript → dist/ (test/cluster and test/git are compiled too: the demo command imports them).
+# TypeScript → dist/ (test/cluster and test/git are compiled too: the demo command imports them),
+# and the dashboard's web app → dist/web.
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -19,7 +20,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY test/cluster ./test/cluster
 COPY test/git ./test/git
-RUN node_modules/.bin/tsc -p tsconfig.build.json
+COPY web ./web
+RUN node_modules/.bin/tsc -p tsconfig.build.json && node_modules/.bin/vite build --config web/vite.config.ts
 
 FROM node:24-bookworm-slim
 RUN apt-get update \

@@ -36,7 +36,7 @@ import { createLogger } from '../src/log.ts';
 import { LocalCluster } from '../test/cluster/cluster.ts';
 import { httpsRequest } from '../test/cluster/http.ts';
 import { launchChromium, sessionCookie, VIEWPORT, WEB_DIR } from '../test/support/browser.ts';
-import { connect, machine, percentile, pool, round } from './support.ts';
+import { cleanupOnExit, connect, machine, percentile, pool, round } from './support.ts';
 
 const STACKS = 5000;
 const NAMESPACES = 10;
@@ -342,22 +342,7 @@ async function browserRun(browser: Browser, dash: RunningDashboard, token: strin
 // --- Main -------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error(`cleanup: ${(err as Error).message}`);
-      }
-    }
-  };
-  const onSignal = () => {
-    console.error('interrupted: stopping everything started');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { cleanups, cleanup } = cleanupOnExit();
 
   try {
     step('starting the control plane');
@@ -456,8 +441,6 @@ async function main(): Promise<void> {
   } finally {
     step('stopping');
     await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

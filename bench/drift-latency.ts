@@ -11,7 +11,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, freemem, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +30,7 @@ import { LocalCluster } from '../test/cluster/cluster.ts';
 import { waitFor } from '../test/cluster/http.ts';
 import { GitServer } from '../test/git/server.ts';
 import { WorkDir } from '../test/git/workdir.ts';
+import { cleanupOnExit, machine } from './support.ts';
 
 const STACKS = 10;
 const OBJECTS = 100;
@@ -83,22 +84,7 @@ const configMap = (i: number, j: number) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s${i}-cm-${j}\n  namespace: ${NS}\ndata:\n  value: "s${i}-${j}"\n`;
 
 async function main(): Promise<void> {
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error(`cleanup: ${(err as Error).message}`);
-      }
-    }
-  };
-  const onSignal = () => {
-    console.error('interrupted: stopping everything started');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { cleanups, cleanup } = cleanupOnExit();
   const t0 = Date.now();
   const step = (what: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
 
@@ -243,15 +229,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'drift-latency',
       date: new Date().toISOString(),
-      machine: {
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cpus: cpus().length,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        freeMemoryGiB: Math.round(freemem() / 2 ** 30),
-        kernel: release(),
-        node: process.version,
-        kubernetes: cluster.bins.k8sVersion,
-      },
+      machine: machine(cluster.bins.k8sVersion),
       workload: { stacks: STACKS, objectsPerStack: OBJECTS, edits: EDITS, warmupEdits: WARMUP, gapMs: GAP_MS, stackInterval: '1h' },
       unit: 'ms',
       origin: 'the return of the edit request',
@@ -298,8 +276,6 @@ async function main(): Promise<void> {
   } finally {
     step('stopping');
     await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -284,3 +284,29 @@ export class ControllerProcess {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * What a benchmark started, stopped in reverse order at the end or on Ctrl-C: a benchmark must
+ * leave no process behind, even when interrupted.
+ */
+export function cleanupOnExit(): { cleanups: (() => Promise<unknown> | unknown)[]; cleanup: () => Promise<void> } {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const cleanup = async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    for (const fn of cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        console.error(`cleanup: ${(err as Error).message}`);
+      }
+    }
+  };
+  const onSignal = () => {
+    console.error('interrupted: stopping everything started');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { cleanups, cleanup };
+}

@@ -8,25 +8,11 @@ import assert from 'node:assert/strict';
 import { testCluster, testNamespace } from '../support/cluster.ts';
 import { gitFixture, gitRepository, readyAt, stack, startController, waitForStack } from '../support/controller.ts';
 import { browserPerFile, markPage, screenshot, signInWithToken, startWebDashboard, stillSamePage, waitForAttribute, waitForCount, waitForText } from '../support/browser.ts';
-import { dashboardRules, makeUser, READ } from './support.ts';
+import { dashboardRules, makeUser, READ, webAndDbManifests } from './support.ts';
 
 const browser = browserPerFile();
 
-const manifests = (ns: string): Record<string, string> => ({
-  'apps/web/config.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: ns }, data: { mode: 'blue', replicas: '2' } }),
-  'apps/web/deployment.yaml': JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: ns },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
-    },
-  }),
-  'apps/web/service.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: ns }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }),
-  'apps/db/config.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'db-config', namespace: ns }, data: { size: 'small' } }),
-});
+const manifests = (ns: string) => webAndDbManifests(ns, { mode: 'blue', replicas: '2' });
 
 test('browser: the Stack page shows its graphs, and an edit of an applied ConfigMap as drift with its diff', async (t) => {
   const info = await testCluster(t);

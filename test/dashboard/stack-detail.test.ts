@@ -3,27 +3,15 @@ import assert from 'node:assert/strict';
 import type { StackDetail, GraphNode } from '../../src/dashboard/model.ts';
 import { testCluster, testNamespace } from '../support/cluster.ts';
 import { gitFixture, gitRepository, readyAt, stack, startController, waitForStack } from '../support/controller.ts';
-import { dashboardRules, eventually, makeUser, READ, signedIn, startTestDashboard } from './support.ts';
+import { dashboardRules, eventually, makeUser, READ, signedIn, startTestDashboard, webAndDbManifests } from './support.ts';
 
 const SECRET_VALUE = 'hunter2-never-shown';
 
-const manifests = (ns: string): Record<string, string> => ({
-  'apps/web/config.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: ns }, data: { mode: 'blue' } }),
-  'apps/web/secret.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-secret', namespace: ns }, stringData: { password: SECRET_VALUE } }),
-  'apps/web/deployment.yaml': JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: ns },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
-    },
-  }),
-  'apps/web/service.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: ns }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }),
-  'apps/db/config.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'db-config', namespace: ns }, data: { size: 'small' } }),
-  'apps/frontend/config.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frontend-config', namespace: ns }, data: { theme: 'dark' } }),
-});
+const manifests = (ns: string) =>
+  webAndDbManifests(ns, { mode: 'blue' }, {
+    'apps/web/secret.yaml': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-secret', namespace: ns }, stringData: { password: SECRET_VALUE } },
+    'apps/frontend/config.yaml': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frontend-config', namespace: ns }, data: { theme: 'dark' } },
+  });
 
 test('dashboard stack detail: source commit, conditions, dependencies, events, the live object graph and drift', async (t) => {
   const info = await testCluster(t);

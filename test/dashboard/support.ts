@@ -195,3 +195,27 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
   }
   return value as T;
 }
+
+/**
+ * The repository the Stack-page tests commit: a web app (ConfigMap, Deployment of 2 replicas,
+ * Service) and a db config, each directory a Stack; `more` adds files.
+ */
+export function webAndDbManifests(ns: string, webConfig: Record<string, string>, more: Record<string, object> = {}): Record<string, string> {
+  const files: Record<string, object> = {
+    'apps/web/config.yaml': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: ns }, data: webConfig },
+    'apps/web/deployment.yaml': {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: ns },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+      },
+    },
+    'apps/web/service.yaml': { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: ns }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    'apps/db/config.yaml': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'db-config', namespace: ns }, data: { size: 'small' } },
+    ...more,
+  };
+  return Object.fromEntries(Object.entries(files).map(([path, obj]) => [path, JSON.stringify(obj)]));
+}
