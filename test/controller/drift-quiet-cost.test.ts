@@ -21,7 +21,7 @@ const service = (ns: string, i: number) =>
 
 type ConfigMap = KubeObject & { data?: Record<string, string> };
 
-test('a quiet Stack of 200 objects costs no write and no dry-run over ten intervals; a correction touches only the drifted object', async (t) => {
+test('a quiet Stack of 200 objects costs no write and no dry-run over ten intervals; a correction, and a commit changing one object, touch only that object', async (t) => {
   const cluster = await new LocalCluster({ auditLog: true }).start();
   t.after(() => cluster.stop());
   const info = cluster.info();
@@ -75,4 +75,16 @@ test('a quiet Stack of 200 objects costs no write and no dry-run over ten interv
     others.every((e) => (e.objectRef?.resource === 'stacks' && e.objectRef.subresource === 'status') || e.objectRef?.resource === 'events'),
     `no other write than status and events:\n${describe(others)}`,
   );
+
+  // A commit that changes one object of 200: only that one is dry-run and applied; the other 199
+  // are known unchanged from the last apply and their watches.
+  const beforeCommit = await auditPosition(cluster.auditLogPath);
+  const sha2 = await git.work.commit('cm-7 changed', { 'apps/cm-7.yaml': configMap(ns, 7).replace('index: "7"', 'index: "seven"') });
+  await waitForStack(api, ns, 'apps', 'Ready at the second commit', readyAt(sha2), 60_000);
+  const afterCommit = await auditSince(cluster.auditLogPath, beforeCommit, CONTROLLER_AGENT);
+  for (const [what, n] of countByVerbResource(afterCommit)) t.diagnostic(`  after the commit: ${what}: ${n}`);
+  const touched = afterCommit.filter((e) => (e.objectRef?.resource === 'configmaps' || e.objectRef?.resource === 'services') && e.objectRef.name);
+  assert.deepEqual([...new Set(touched.map((e) => e.objectRef?.name))], ['cm-7'], `only the changed object is asked about:\n${describe(touched)}`);
+  assert.equal(touched.filter(isWrite).length, 1, `one apply:\n${describe(touched)}`);
+  assert.equal((await api.get<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'cm-7' })).data?.index, 'seven');
 });

@@ -67,6 +67,12 @@ export class DriftTracker {
     if (o) o.applied = applied;
   }
 
+  /** No drift seen on this object since the last apply (none pending, none left out of sync). */
+  inSync(key: string, id: string): boolean {
+    const st = this.stacks.get(key);
+    return st !== undefined && !st.pending.has(id) && !st.outOfSync.has(id);
+  }
+
   outOfSync(key: string): DriftFinding[] {
     return [...(this.stacks.get(key)?.outOfSync.values() ?? [])];
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Condition, Stack, StackSpec, StackStatus } from '../../api/index.ts';
 import { applyObjects, type ApplyResult } from '../../engine/apply.ts';
-import { compileIgnore, describeDrift, ignoredFor, pointerSegments } from '../../engine/drift/compare.ts';
+import { compileIgnore, describeDrift, hasDrift, ignoredFor, jsonEqual, pointerSegments } from '../../engine/drift/compare.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { describeRef, type KubeObject } from '../../kube/types.ts';
 import type { Logger } from '../../log.ts';
@@ -51,6 +51,21 @@ export async function rememberApplied(
   const key = `${stack.metadata.namespace}/${stack.metadata.name}`;
   drift.tracker.remember(key, { fingerprint, mode: spec.drift.mode, ignore: spec.drift.ignore, objects: renderedById(objects, applied) });
   await drift.watcher.track({ namespace: stack.metadata.namespace!, name: stack.metadata.name }, entries);
+}
+
+/**
+ * For applyObjects' `knownUnchanged`: the live object of `id` when the Stack applied exactly this
+ * object last time and neither its watch nor a comparison of the cached live object shows any
+ * change since. Anything less certain (no watch yet, a restart, drift, ignore rules that swapped
+ * in live values) answers undefined, and the object is dry-run as before.
+ */
+export function unchangedSinceApply(drift: DriftDeps, key: string, input: KubeObject, id: string): KubeObject | undefined {
+  const last = drift.tracker.object(key, id);
+  if (!last || !drift.tracker.inSync(key, id) || !jsonEqual(last.rendered, input)) return undefined;
+  const live = drift.watcher.get(id);
+  if (!live || hasDrift(last.rendered, last.applied, live)) return undefined;
+  // The watch cache's own object: callers keep and compare it, so they get a copy.
+  return structuredClone(live);
 }
 
 export async function forgetStack(drift: DriftDeps | undefined, namespace: string, name: string): Promise<void> {

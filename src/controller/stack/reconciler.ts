@@ -29,7 +29,16 @@ import { checkDependencies } from './dependencies.ts';
 import { sourceArtifact, substitutionVariables } from './inputs.ts';
 import { cachedHealthFailure, waitHealthy } from './health.ts';
 import { stackRef, type Outcome } from './outcome.ts';
-import { fingerprintOf, forgetStack, handleDrift, preserveIgnoredFields, rememberApplied, withOutOfSync, type DriftDeps } from './drift.ts';
+import {
+  fingerprintOf,
+  forgetStack,
+  handleDrift,
+  preserveIgnoredFields,
+  rememberApplied,
+  unchangedSinceApply,
+  withOutOfSync,
+  type DriftDeps,
+} from './drift.ts';
 import type { ControllerMetrics } from '../metrics.ts';
 
 export interface StackDeps {
@@ -151,7 +160,15 @@ export async function reconcileStack(namespace: string, name: string, deps: Stac
       base.inventory = { entries: pending };
     };
     const toApply = await preserveIgnoredFields(target, objects, spec.drift.ignore);
-    const applied = await applyObjects(target, toApply, { owner, force: spec.force, beforeFirstWrite: writeAhead });
+    // An explicit request (governor reconcile, the dashboard) compares every object anew, in case a
+    // watch ever missed something; otherwise objects that did not change skip their dry run.
+    const drift = requested && requested !== stack.status?.lastHandledReconcileAt ? undefined : deps.drift;
+    const applied = await applyObjects(target, toApply, {
+      owner,
+      force: spec.force,
+      beforeFirstWrite: writeAhead,
+      ...(drift ? { knownUnchanged: (input, id) => unchangedSinceApply(drift, `${namespace}/${name}`, input, id) } : {}),
+    });
     // An if-not-present object left alone is still ours (it stays in the inventory); an ignored one never was.
     const appliedEntries: InventoryEntry[] = applied.changes
       .filter((c) => c.action !== 'skipped' || c.object !== undefined)
