@@ -199,16 +199,22 @@ export class Manager {
     return [...this.repoInformers, ...this.stackInformers, ...NOTIFICATION_KINDS.flatMap((k) => this.notificationInformers[k])] as Informer<KubeObject>[];
   }
 
-  /** Every object of a kind in the caches (the namespaces this controller watches). */
-  cached<T extends KubeObject>(kind: Kind): T[] {
-    const informers: Informer<KubeObject>[] =
-      kind === 'Stack' ? this.stackInformers : kind === 'GitRepository' ? this.repoInformers : this.notificationInformers[kind];
-    return informers.flatMap((i) => i.list()) as T[];
+  private informersOf(kind: Kind): Informer<KubeObject>[] {
+    return (kind === 'Stack' ? this.stackInformers : kind === 'GitRepository' ? this.repoInformers : this.notificationInformers[kind]) as Informer<KubeObject>[];
   }
 
-  /** One cached object, or undefined. */
+  /** Every object of a kind in the caches (the namespaces this controller watches). */
+  cached<T extends KubeObject>(kind: Kind): T[] {
+    return this.informersOf(kind).flatMap((i) => i.list()) as T[];
+  }
+
+  /** One cached object, or undefined (also when its namespace is not watched). */
   find<T extends KubeObject>(kind: Kind, namespace: string, name: string): T | undefined {
-    return this.cached<T>(kind).find((o) => o.metadata.namespace === namespace && o.metadata.name === name);
+    for (const i of this.informersOf(kind)) {
+      const obj = i.get(namespace, name);
+      if (obj) return obj as T;
+    }
+    return undefined;
   }
 
   private enqueueAlertsOf(namespace: string, provider: string): void {
@@ -293,7 +299,13 @@ export class Manager {
         case 'GitRepository':
           return await reconcileGitRepository(namespace, name, { ...common, metrics: this.opts.metrics, onRevision: (ns, n) => this.enqueueStacksOfSource(ns, n) });
         case 'Stack':
-          return await reconcileStack(namespace, name, { ...common, kustomizeBinary: this.opts.kustomizeBinary, drift: this.drift, metrics: this.opts.metrics });
+          return await reconcileStack(namespace, name, {
+            ...common,
+            kustomizeBinary: this.opts.kustomizeBinary,
+            drift: this.drift,
+            metrics: this.opts.metrics,
+            cachedSource: (ns, n) => this.find<GitRepository>('GitRepository', ns, n),
+          });
         case 'Provider':
           return await reconcileProvider(namespace, name, common);
         case 'Alert':

@@ -117,9 +117,10 @@ test('healthCheckExprs: a custom resource is healthy when its CEL expression hol
   const s = await waitForStack(api, ns, 'db', 'Ready', readyAt(sha));
   assert.equal(s.status?.lastAppliedRevision, `main@sha1:${sha}`);
 
-  // A failed expression fails the Stack at once, without waiting for the timeout.
-  await api.mergePatch({ apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: ns, name: 'db' }, { spec: { timeout: '1m' } });
+  // A failed expression fails the Stack at once, without waiting for the timeout. The object fails
+  // first: a status change is not drift and wakes no Stack, the spec change does.
   await api.mergePatch(ref, { status: { phase: 'Failed' } }, 'status');
+  await api.mergePatch({ apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: ns, name: 'db' }, { spec: { timeout: '1m' } });
   const failed = await waitForStack(api, ns, 'db', 'failed', (x) => readyCondition(x)?.reason === 'HealthCheckFailed', 20_000);
   assert.match(readyCondition(failed)!.message, new RegExp(`Database/${ns}/main`));
 });

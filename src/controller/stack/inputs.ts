@@ -8,7 +8,12 @@ import type { StackDeps } from './reconciler.ts';
 
 export async function sourceArtifact(stack: Stack, spec: StackSpec, deps: StackDeps): Promise<{ dir: string; revision: string }> {
   const srcNs = spec.sourceRef.namespace ?? stack.metadata.namespace!;
-  const repo = await deps.api.find<GitRepository>({ apiVersion: API_VERSION, kind: 'GitRepository', namespace: srcNs, name: spec.sourceRef.name });
+  // The informer's copy when there is one: a new revision reaches the cache before the event that
+  // wakes this Stack, so it is never older than what triggered the reconcile, and a quiet interval
+  // costs no read. A source outside the watched namespaces is read from the API.
+  const repo =
+    deps.cachedSource?.(srcNs, spec.sourceRef.name) ??
+    (await deps.api.find<GitRepository>({ apiVersion: API_VERSION, kind: 'GitRepository', namespace: srcNs, name: spec.sourceRef.name }));
   if (!repo) {
     throw new GovernorError(ErrorCodes.ArtifactNotFound, `source GitRepository ${srcNs}/${spec.sourceRef.name} does not exist`);
   }

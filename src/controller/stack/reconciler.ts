@@ -3,6 +3,7 @@ import {
   ApplyPolicies,
   FINALIZER,
   validateSpec,
+  type GitRepository,
   type InventoryEntry,
   type Stack,
   type StackSpec,
@@ -51,6 +52,8 @@ export interface StackDeps {
   events: EventSink;
   log: Logger;
   kustomizeBinary?: string;
+  /** A GitRepository from the controller's cache, if it has it. */
+  cachedSource?: (namespace: string, name: string) => GitRepository | undefined;
   now?: () => Date;
   /** How often to look again at a dependency that is not ready yet. */
   dependencyRetryMs?: number;
