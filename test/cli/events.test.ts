@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { waitFor } from '../cluster/http.ts';
-import { parseTable, readyStack, repoRoot, runChild, runCli } from './read-support.ts';
-import { GOVERNOR_BIN } from '../support/cli.ts';
+import { parseTable, readyStack, runChild, runCli, spawnGovernor } from './read-support.ts';
 
 test('governor events: the Events of Governor objects, for one object or all, sorted, and --watch', async (t) => {
   const s = await readyStack(t, 'cli-events');
@@ -43,17 +41,8 @@ test('governor events: the Events of Governor objects, for one object or all, so
   });
 
   await t.test('--watch prints new events until SIGINT', async () => {
-    const child = spawn(GOVERNOR_BIN, ['events', '--for', 'stack/web', '--watch', ...kc], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    t.after(() => child.kill('SIGKILL'));
-    await waitFor('the first table', async () => out.includes('REASON'), 20_000);
+    const { child, out, err, exited } = spawnGovernor(t, ['events', '--for', 'stack/web', '--watch', ...kc]);
+    await waitFor('the first table', async () => out().includes('REASON'), 20_000);
     await new Promise((r) => setTimeout(r, 1000));
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     await s.api.create({
@@ -69,8 +58,8 @@ test('governor events: the Events of Governor objects, for one object or all, so
       count: 1,
       source: { component: 'test' },
     });
-    await waitFor('the new event', async () => /Warning\s+CliWatchTest\s+Stack\/web\s+seen by the watch/.test(out), 20_000);
+    await waitFor('the new event', async () => /Warning\s+CliWatchTest\s+Stack\/web\s+seen by the watch/.test(out()), 20_000);
     child.kill('SIGINT');
-    assert.equal(await exited, 0, err);
+    assert.equal(await exited, 0, err());
   });
 });

@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 import { testNamespace } from '../support/cluster.ts';
 import { waitFor } from '../cluster/http.ts';
-import { parseTable, readyStack, repoRoot, runChild, runCli } from './read-support.ts';
-import { GOVERNOR_BIN } from '../support/cli.ts';
+import { parseTable, readyStack, runChild, runCli, spawnGovernor } from './read-support.ts';
 
 test('governor get: tables, wide, -A, json/yaml/name, empty namespaces, not found and --watch', async (t) => {
   const s = await readyStack(t, 'cli-get');
@@ -81,23 +79,14 @@ test('governor get: tables, wide, -A, json/yaml/name, empty namespaces, not foun
   });
 
   await t.test('--watch prints a row again when it changes and exits 0 on SIGINT', async () => {
-    const child = spawn(GOVERNOR_BIN, ['get', 'stacks', '--watch', ...kc], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    t.after(() => child.kill('SIGKILL'));
-    await waitFor('the first table', async () => out.includes('SUSPENDED'), 20_000);
+    const { child, out, err, exited } = spawnGovernor(t, ['get', 'stacks', '--watch', ...kc]);
+    await waitFor('the first table', async () => out().includes('SUSPENDED'), 20_000);
     // Give the watch a moment to open before the change it should see.
     await new Promise((r) => setTimeout(r, 1000));
     await s.api.mergePatch({ apiVersion: 'governor.dev/v1alpha1', kind: 'Stack', namespace: s.ns, name: 'web' }, { spec: { suspend: true } });
-    await waitFor('a row showing the Stack suspended', async () => /^web\s+\S+.*\strue\s+\d+[smhd]$/m.test(out), 20_000);
-    assert.equal(out.match(/^NAME/gm)?.length, 1, 'the header is printed once');
+    await waitFor('a row showing the Stack suspended', async () => /^web\s+\S+.*\strue\s+\d+[smhd]$/m.test(out()), 20_000);
+    assert.equal(out().match(/^NAME/gm)?.length, 1, 'the header is printed once');
     child.kill('SIGINT');
-    assert.equal(await exited, 0, err);
+    assert.equal(await exited, 0, err());
   });
 });

@@ -16,7 +16,8 @@ import type { KubeApi } from '../../src/kube/api.ts';
 import type { ClusterInfo } from '../cluster/client.ts';
 import { testCluster, testNamespace } from '../support/cluster.ts';
 import { gitFixture, gitRepository, readyAt, stack, startController, waitForStack, type TestController } from '../support/controller.ts';
-import { runGovernor } from '../support/cli.ts';
+import { GOVERNOR_BIN, runGovernor } from '../support/cli.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -116,4 +117,19 @@ export function parseTable(text: string): { headers: string[]; rows: string[][] 
   for (const m of head.matchAll(/\S+(?: \S+)*/g)) starts.push(m.index);
   const cut = (l: string) => starts.map((s, i) => l.slice(s, starts[i + 1]).trim());
   return { headers: cut(head), rows: lines.slice(1).map(cut) };
+}
+
+/**
+ * `bin/governor ARGS` left running (a --watch), its output collected as it comes; killed after the
+ * test if it is still running.
+ */
+export function spawnGovernor(t: TestContext, args: string[]): { child: ChildProcess; out(): string; err(): string; exited: Promise<number | null> } {
+  const child = spawn(GOVERNOR_BIN, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  t.after(() => child.kill('SIGKILL'));
+  return { child, out: () => out, err: () => err, exited };
 }
