@@ -70,6 +70,8 @@ export class KubeEventRecorder implements EventSink {
   }
 }
 
+const NOTIFIED_KINDS = new Set(['Stack', 'GitRepository']);
+
 /**
  * Records every Event in Kubernetes and hands it to the notification dispatcher as well, so an
  * alert says exactly what `kubectl describe` shows. Notifying never delays or fails the record.
@@ -84,21 +86,25 @@ export class NotifyingEventSink implements EventSink {
   }
 
   async record(obj: KubeObject, type: EventType, reason: string, message: string, meta: EventMeta = {}): Promise<void> {
-    this.notify({
-      involvedObject: {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        namespace: obj.metadata.namespace ?? 'default',
-        name: obj.metadata.name,
-        ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
-        ...(obj.metadata.labels ? { labels: obj.metadata.labels } : {}),
-      },
-      severity: type === 'Warning' ? 'error' : 'info',
-      reason,
-      message,
-      ...(meta.revision ? { revision: meta.revision } : {}),
-      timestamp: new Date().toISOString(),
-    });
+    // Alerts are about Stacks and sources. A Provider's or an Alert's own events (NotificationFailed
+    // above all) must not feed back into the notifications that caused them.
+    if (NOTIFIED_KINDS.has(obj.kind)) {
+      this.notify({
+        involvedObject: {
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          namespace: obj.metadata.namespace ?? 'default',
+          name: obj.metadata.name,
+          ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
+          ...(obj.metadata.labels ? { labels: obj.metadata.labels } : {}),
+        },
+        severity: type === 'Warning' ? 'error' : 'info',
+        reason,
+        message,
+        ...(meta.revision ? { revision: meta.revision } : {}),
+        timestamp: new Date().toISOString(),
+      });
+    }
     await this.inner.record(obj, type, reason, message, meta);
   }
 }
