@@ -39,7 +39,7 @@ test('notifications: an applied commit is told to Slack and a signed webhook onc
   const sha = await git.work.commit('settings at info', { 'app/cm.yaml': configMap(ns, 'info') });
   const hooks = await httpRecorder(t, (req) => (req.path.startsWith('/api/v3') || req.path.startsWith('/repos') ? { status: 201, body: { id: 1 } } : 200));
   const metrics = new ControllerMetrics();
-  const { api } = await startController(t, info, { namespaces: [ns], metrics });
+  const { api, notifier } = await startController(t, info, { namespaces: [ns], metrics });
 
   await api.apply(secret(ns, 'hmac', { token: 'a-shared-hmac-key' }));
   await api.apply(secret(ns, 'github', { token: 'ghp_not_a_real_token' }));
@@ -89,10 +89,14 @@ test('notifications: an applied commit is told to Slack and a signed webhook onc
   assert.match(statusBody.context, /app/);
 
   // A second reconcile of the same revision changes nothing: no new message, no new status.
+  // (Counted once everything the first reconcile said has been delivered: its last word is Ready.)
+  await waitFor('Slack told of Ready', async () => hooks.on('/slack/').some((r) => slackTitle(r).endsWith(': ReconciliationSucceeded')), 15_000);
+  await notifier.idle();
   const before = { slack: hooks.on('/slack/').length, statuses: hooks.on('/repos/').length };
   await api.mergePatch({ apiVersion: API_VERSION, kind: 'Stack', namespace: ns, name: 'app' }, { metadata: { annotations: { 'governor.dev/reconcile-requested-at': 'again' } } });
   await waitForStack(api, ns, 'app', 'handled the request', (s) => s.status?.lastHandledReconcileAt === 'again');
   await new Promise((r) => setTimeout(r, 1000));
+  await notifier.idle();
   assert.equal(hooks.on('/slack/').length, before.slack);
   assert.equal(hooks.on('/repos/').length, before.statuses, 'an unchanged commit status is not posted again');
   assert.ok((metricSample(await metrics.registry.metrics(), 'governor_notification_deliveries_total', { provider_type: 'slack', result: 'sent' }) ?? 0) >= 1);
