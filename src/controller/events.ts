@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { NotificationEvent } from '../notification/event.ts';
+import { REVISION_ANNOTATION } from '../api/event-annotations.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -18,7 +19,6 @@ export interface EventSink {
   record(obj: KubeObject, type: EventType, reason: string, message: string, meta?: EventMeta): Promise<void>;
 }
 
-export const REVISION_ANNOTATION = 'governor.dev/revision';
 
 /**
  * Writes core/v1 Events about Governor objects, where `kubectl describe` and `kubectl get events`

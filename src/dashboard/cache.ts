@@ -14,6 +14,7 @@ import type { CachedResource } from './access.ts';
 import { DRIFT_ANNOTATION, type EventView, type LiveEvent, type SourceRow, type StackRow } from './model.ts';
 import type { Listed } from './query.ts';
 import { eventView, keyOf, sourceRow, stackRow } from './rows.ts';
+import { findCondition } from '../controller/conditions.ts';
 
 export interface StackEntry extends Listed<StackRow> {
   stack: Stack;
@@ -93,7 +94,7 @@ function slimEvent(e: CoreEvent): CoreEvent {
 }
 
 function condition(obj: { status?: { conditions?: Condition[] } } | undefined, type: string): Condition | undefined {
-  return obj?.status?.conditions?.find((c) => c.type === type);
+  return findCondition(obj?.status?.conditions, type);
 }
 
 export class DashboardCache {

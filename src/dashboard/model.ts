@@ -193,15 +193,5 @@ export interface ApiError {
   error: { code: ApiErrorCode; message: string };
 }
 
-/**
- * The annotation on DriftDetected Events that carries what changed, so the dashboard can show the
- * diff of a drift even after it was corrected. JSON of `DriftRecord[]`, at most 8 KiB; values of
- * Secrets are never included (only paths).
- */
-export const DRIFT_ANNOTATION = 'governor.dev/drift';
-
-export interface DriftRecord {
-  object: { apiVersion: string; kind: string; namespace?: string; name: string };
-  deleted: boolean;
-  changes: { path: string; /** what Git sets */ desired?: unknown; /** what was found */ live?: unknown }[];
-}
+export { DRIFT_ANNOTATION } from '../api/event-annotations.ts';
+export type { DriftRecord } from '../api/event-annotations.ts';

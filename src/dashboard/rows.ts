@@ -6,6 +6,7 @@ import type { Condition, GitRepository, Stack } from '../api/index.ts';
 import { ErrorCodes } from '../errors.ts';
 import { eventTime, type CoreEvent } from '../kube/events.ts';
 import type { CommitView, ConditionView, EventView, ObjectKey, SourceRow, StackRow, State } from './model.ts';
+import { findCondition } from '../controller/conditions.ts';
 
 export const STATES: readonly State[] = ['suspended', 'failed', 'drifted', 'progressing', 'ready', 'unknown'];
 
@@ -17,10 +18,6 @@ export function keyOf(k: ObjectKey): string {
   return `${k.namespace}/${k.name}`;
 }
 
-function find(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
-  return conditions?.find((c) => c.type === type);
-}
-
 type Reconciled = { metadata: { generation?: number }; spec?: { suspend?: boolean }; status?: { observedGeneration?: number; conditions?: Condition[] } };
 
 /**
@@ -30,13 +27,13 @@ type Reconciled = { metadata: { generation?: number }; spec?: { suspend?: boolea
 function baseState(obj: Reconciled, drifted: boolean): State {
   if (obj.spec?.suspend) return 'suspended';
   const conditions = obj.status?.conditions;
-  const ready = find(conditions, 'Ready');
-  if (find(conditions, 'Stalled')?.status === 'True') return 'failed';
+  const ready = findCondition(conditions, 'Ready');
+  if (findCondition(conditions, 'Stalled')?.status === 'True') return 'failed';
   if (ready?.status === 'False' && ready.reason !== ErrorCodes.DependencyNotReady) return 'failed';
   if (drifted) return 'drifted';
   if (!ready) return 'unknown';
   const stale = obj.metadata.generation !== undefined && obj.status?.observedGeneration !== obj.metadata.generation;
-  if (find(conditions, 'Reconciling')?.status === 'True' || ready.status !== 'True' || stale) return 'progressing';
+  if (findCondition(conditions, 'Reconciling')?.status === 'True' || ready.status !== 'True' || stale) return 'progressing';
   return 'ready';
 }
 
@@ -50,14 +47,14 @@ export function sourceState(r: GitRepository): State {
 
 /** The Ready condition's message, or its reason when the message is empty. */
 function readyMessage(conditions: readonly Condition[] | undefined): string {
-  const ready = find(conditions, 'Ready');
+  const ready = findCondition(conditions, 'Ready');
   return ready?.message || ready?.reason || '';
 }
 
 export function stackRow(s: Stack, extra: { durationSeconds?: number } = {}): StackRow {
   const namespace = s.metadata.namespace ?? '';
   const ref = s.spec.sourceRef;
-  const ready = find(s.status?.conditions, 'Ready');
+  const ready = findCondition(s.status?.conditions, 'Ready');
   return {
     namespace,
     name: s.metadata.name,
@@ -93,7 +90,7 @@ export function commitView(r: GitRepository): CommitView | undefined {
 
 export function sourceRow(r: GitRepository): SourceRow {
   const state = sourceState(r);
-  const ready = find(r.status?.conditions, 'Ready');
+  const ready = findCondition(r.status?.conditions, 'Ready');
   const commit = commitView(r);
   return {
     namespace: r.metadata.namespace ?? '',

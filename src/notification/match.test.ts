@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Alert, AlertSpec } from '../api/notification.ts';
 import type { NotificationEvent } from './event.ts';
-import { alertMatches, compileAlert, explainMismatch, globMatches } from './match.ts';
+import { globMatches } from '../glob.ts';
+import { alertMatches, compileAlert, explainMismatch } from './match.ts';
 import { SafeRegex } from './safe-regex.ts';
 
 function alert(spec: Partial<AlertSpec> = {}, namespace = 'apps'): Alert {

@@ -2,6 +2,7 @@ import type { Alert, EventSource } from '../api/notification.ts';
 import { parseDuration } from '../controller/duration.ts';
 import type { NotificationEvent } from './event.ts';
 import { SafeRegex } from './safe-regex.ts';
+import { globMatches } from '../glob.ts';
 
 /** Patterns longer than this are refused: nobody writes one by hand, and length is cost. */
 export const MAX_PATTERN_LENGTH = 1024;
@@ -52,25 +53,6 @@ export function compileAlert(alert: Alert): CompiledAlert {
     }
   }
   return { include, exclude, repeatWindowMs, errors };
-}
-
-/** A name pattern: `*` matches any run of characters, everything else itself. */
-export function globMatches(pattern: string, value: string): boolean {
-  if (pattern === '*') return true;
-  if (!pattern.includes('*')) return pattern === value;
-  const parts = pattern.split('*');
-  const first = parts[0]!;
-  const last = parts[parts.length - 1]!;
-  if (value.length < first.length + last.length || !value.startsWith(first) || !value.endsWith(last)) return false;
-  // Greedy left-to-right search is exact for `*`-only globs and linear, unlike a generated regex.
-  let at = first.length;
-  const end = value.length - last.length;
-  for (const part of parts.slice(1, -1)) {
-    const found = value.indexOf(part, at);
-    if (found < 0 || found + part.length > end) return false;
-    at = found + part.length;
-  }
-  return true;
 }
 
 function sourceMatches(source: EventSource, alertNamespace: string, event: NotificationEvent): boolean {

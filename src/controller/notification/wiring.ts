@@ -8,7 +8,7 @@ import type { KubeApi } from '../../kube/api.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import type { Logger } from '../../log.ts';
 import type { NotificationEvent } from '../../notification/event.ts';
-import { globMatches } from '../../notification/match.ts';
+import { globMatches } from '../../glob.ts';
 import { webhookPath } from '../../receiver/path.ts';
 import { readSecretData } from '../secrets.ts';
 

@@ -1,6 +1,6 @@
 import { parsePath } from '../../engine/drift/compare.ts';
 import type { KubeObject } from '../../kube/types.ts';
-import { DRIFT_ANNOTATION, type DriftRecord } from '../../dashboard/model.ts';
+import { DRIFT_ANNOTATION, type DriftRecord } from '../../api/event-annotations.ts';
 
 /** Events are small; past this the records are cut, never the event. */
 const MAX_ANNOTATION_BYTES = 8 * 1024;

@@ -11,6 +11,7 @@
  */
 import { ErrorCodes, GovernorError } from '../../errors.ts';
 import type { DriftIgnoreRule } from '../../api/stack.ts';
+import { globMatches } from '../../glob.ts';
 
 /** The little of an object this module reads outside the walk; `KubeObject` and `Obj` both fit. */
 export interface DriftObject {
@@ -158,9 +159,7 @@ export interface CompiledIgnore {
 }
 
 function glob(pattern: string): Matcher {
-  if (!pattern.includes('*')) return (v) => v === pattern;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return (v) => v !== undefined && re.test(v);
+  return (v) => v !== undefined && globMatches(pattern, v);
 }
 
 function buildTrie(pointers: readonly string[]): IgnoreNode {
